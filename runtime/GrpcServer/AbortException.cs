@@ -1,0 +1,38 @@
+using System;
+using GrpcServer.Internal;
+
+namespace GrpcServer;
+
+/// <summary>
+/// Thrown by <see cref="Context.Abort(StatusCode, string?)"/> to end a call with a status: the client
+/// receives <see cref="Code"/> and <see cref="Details"/>. The SR OS module's <c>AbortError</c>.
+/// </summary>
+/// <remarks>
+/// The server catches this exception itself; a handler only needs to let it propagate. It is not
+/// reported as a handler failure.
+/// </remarks>
+public sealed class AbortException : Exception
+{
+    /// <summary>Creates the exception for a status code and details.</summary>
+    /// <param name="code">The status the client receives; not <see cref="StatusCode.Ok"/>.</param>
+    /// <param name="details">The status message the client receives; when <see langword="null"/>, derived from
+    /// <paramref name="code"/> (<c>NOT_FOUND</c> for <see cref="StatusCode.NotFound"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is <see cref="StatusCode.Ok"/> or not a defined code.</exception>
+    public AbortException(StatusCode code, string? details = null)
+        : base(DetailsFor(code, details))
+    {
+        Code = code;
+    }
+
+    /// <summary>The status code that ends the call.</summary>
+    public StatusCode Code { get; }
+
+    /// <summary>The status message sent to the client.</summary>
+    public string Details => Message;
+
+    private static string DetailsFor(StatusCode code, string? details)
+    {
+        StatusCodeNames.CheckAbortCode(code, nameof(code));
+        return details ?? StatusCodeNames.Get(code);
+    }
+}

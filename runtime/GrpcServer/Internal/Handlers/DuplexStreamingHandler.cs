@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace GrpcServer.Internal.Handlers;
+
+/// <summary>A bidirectional streaming handler: an async iterator over the request stream that yields responses.</summary>
+internal sealed class DuplexStreamingHandler<TRequest, TResponse>(DuplexStreamingRpc<TRequest, TResponse> rpc, Func<IAsyncEnumerable<TRequest>, Context, IAsyncEnumerable<TResponse>> handler)
+    : HandlerRegistration(rpc)
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : class, IMessage<TResponse>
+{
+    public override void Bind(HandlerBinder binder) => binder.AddDuplexStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher).InvokeAsync);
+
+    private sealed class Invoker(Func<IAsyncEnumerable<TRequest>, Context, IAsyncEnumerable<TResponse>> handler, CallDispatcher dispatcher)
+    {
+        public async Task InvokeAsync(HandlerService service, IAsyncStreamReader<TRequest> reader, IServerStreamWriter<TResponse> writer, ServerCallContext call)
+        {
+            var context = new Context(call);
+            try
+            {
+                var responses = handler(new RequestStream<TRequest>(reader, call), context)
+                    ?? throw dispatcher.NullResponse(context, typeof(IAsyncEnumerable<TResponse>), item: false);
+                await ResponseStream.WriteAllAsync(responses, writer, context, dispatcher).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not RpcException)
+            {
+                throw dispatcher.Fail(context, exception);
+            }
+        }
+    }
+}

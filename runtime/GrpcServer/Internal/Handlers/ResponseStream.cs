@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+using Grpc.Core;
+
+namespace GrpcServer.Internal.Handlers;
+
+/// <summary>Writes a handler's responses to the call, one at a time, so that HTTP/2 flow control paces the handler.</summary>
+internal static class ResponseStream
+{
+    public static async Task WriteAllAsync<TResponse>(IAsyncEnumerable<TResponse> responses, IServerStreamWriter<TResponse> writer, Context context, CallDispatcher dispatcher)
+        where TResponse : class
+    {
+        var call = context.ServerCallContext;
+
+        // The call's token flows into async iterators declared with [EnumeratorCancellation].
+        await foreach (var response in responses.WithCancellation(call.CancellationToken).ConfigureAwait(false))
+        {
+            await WriteAsync(writer, response ?? throw dispatcher.NullResponse(context, typeof(TResponse), item: true), call).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call)
+        where TResponse : class
+    {
+        try
+        {
+            await writer.WriteAsync(response, call.CancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            var mapped = CallDispatcher.StreamFailure(call, exception, "a response was being written");
+            if (ReferenceEquals(mapped, exception))
+            {
+                throw;
+            }
+
+            throw mapped;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Google.Protobuf;
+using Grpc.Core;
+using GrpcServer.Internal;
+
+namespace GrpcServer;
+
+/// <summary>A unary RPC: one request, one response. Emitted by the source generator; pass it to <c>RpcServer.AddHandler</c>.</summary>
+/// <typeparam name="TRequest">The request message.</typeparam>
+/// <typeparam name="TResponse">The response message.</typeparam>
+public sealed class UnaryRpc<TRequest, TResponse> : RpcDescriptor<TRequest, TResponse>
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : class, IMessage<TResponse>
+{
+    /// <summary>Describes the RPC <c>/package.service/name</c>.</summary>
+    /// <param name="package">The .proto package, or an empty string when there is none.</param>
+    /// <param name="service">The service name.</param>
+    /// <param name="name">The RPC name.</param>
+    /// <param name="requestParser">The parser of the request message.</param>
+    /// <param name="responseParser">The parser of the response message.</param>
+    public UnaryRpc(string package, string service, string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
+        : base(package, service, name, MethodType.Unary, requestParser, responseParser)
+    {
+    }
+
+    internal override string HandlerShapes
+    {
+        get
+        {
+            string req = TypeNames.Format(typeof(TRequest)), resp = TypeNames.Format(typeof(TResponse));
+            return $"Func<{req}, Context, {resp}> or Func<{req}, Context, Task<{resp}>>";
+        }
+    }
+
+    internal override void BindUnimplemented(HandlerBinder binder) => binder.AddUnimplementedUnary(Method);
+}
