@@ -1,4 +1,6 @@
+using System;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Grpc.Core;
 using GrpcServer.Internal;
 
@@ -17,8 +19,12 @@ public sealed class ClientStreamingRpc<TRequest, TResponse> : RpcDescriptor<TReq
     /// <param name="name">The RPC name.</param>
     /// <param name="requestParser">The parser of the request message.</param>
     /// <param name="responseParser">The parser of the response message.</param>
-    public ClientStreamingRpc(string package, string service, string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
-        : base(package, service, name, MethodType.ClientStreaming, requestParser, responseParser)
+    /// <param name="file">The protobuf descriptor of the .proto file that declares the service (protoc's
+    /// <c>&lt;File&gt;Reflection.Descriptor</c>), for server reflection; read only when reflection is on.</param>
+    public ClientStreamingRpc(
+        string package, string service, string name,
+        MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser, Func<FileDescriptor>? file = null)
+        : base(package, service, name, MethodType.ClientStreaming, requestParser, responseParser, file)
     {
     }
 
@@ -31,5 +37,5 @@ public sealed class ClientStreamingRpc<TRequest, TResponse> : RpcDescriptor<TReq
         }
     }
 
-    internal override void BindUnimplemented(HandlerBinder binder) => binder.AddUnimplementedClientStreaming(Method);
+    internal override void BindUnimplemented(HandlerBinder binder) => binder.AddUnimplementedClientStreaming(Method, binder.CountersFor(this));
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using Google.Protobuf.Reflection;
 using Grpc.Core;
 using GrpcServer.Internal;
 
@@ -10,8 +12,11 @@ namespace GrpcServer;
 /// </summary>
 public abstract class RpcDescriptor
 {
-    private protected RpcDescriptor(string package, string service, string name, MethodType kind)
+    private readonly Func<FileDescriptor>? _file;
+
+    private protected RpcDescriptor(string package, string service, string name, MethodType kind, Func<FileDescriptor>? file)
     {
+        _file = file;
         ArgumentNullException.ThrowIfNull(package);
         ArgumentException.ThrowIfNullOrEmpty(service);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -40,6 +45,13 @@ public abstract class RpcDescriptor
 
     /// <summary>Whether the client, the server, both or neither stream messages.</summary>
     public MethodType Kind { get; }
+
+    /// <summary>
+    /// The protobuf descriptor of the RPC's service, from the code protoc generated for its .proto file; used by
+    /// server reflection. <see langword="null"/> when the descriptor was created without its file.
+    /// </summary>
+    public ServiceDescriptor? ServiceDescriptor =>
+        _file?.Invoke().Services.FirstOrDefault(service => service.FullName == ServiceFullName);
 
     /// <summary>The C# type of the request message.</summary>
     public abstract Type RequestType { get; }

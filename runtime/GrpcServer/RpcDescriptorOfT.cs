@@ -1,5 +1,6 @@
 using System;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Grpc.Core;
 using GrpcServer.Internal;
 
@@ -14,8 +15,8 @@ public abstract class RpcDescriptor<TRequest, TResponse> : RpcDescriptor
 {
     private protected RpcDescriptor(
         string package, string service, string name, MethodType kind,
-        MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
-        : base(package, service, name, kind)
+        MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser, Func<FileDescriptor>? file)
+        : base(package, service, name, kind, file)
     {
         ArgumentNullException.ThrowIfNull(requestParser);
         ArgumentNullException.ThrowIfNull(responseParser);

@@ -1,23 +1,25 @@
 using System;
-using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using GrpcServer.Internal;
-using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GrpcServer;
 
-/// <summary>The part of <see cref="RpcServer"/> that builds and runs the ASP.NET Core host.</summary>
+/// <summary>The part of <see cref="RpcServer"/> that builds and runs its own ASP.NET Core host.</summary>
 public sealed partial class RpcServer
 {
     private async Task ServeAsync(CancellationToken cancellationToken)
@@ -43,7 +45,8 @@ public sealed partial class RpcServer
         await using (app.ConfigureAwait(false))
         {
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-            GrpcServerLog.Serving(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GrpcServer"), _registry.Count, JoinUrls(urls));
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HandlerHosting.LoggerCategory);
+            GrpcServerLog.Serving(logger, _registry.Count, JoinUrls(urls));
             _serving.TrySetResult(urls);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
@@ -72,8 +75,26 @@ public sealed partial class RpcServer
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
 
-        // gRPC needs HTTP/2; plain http:// endpoints speak h2c with prior knowledge.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+        var certificate = LoadCertificate(options);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // gRPC needs HTTP/2; plain http:// endpoints speak h2c with prior knowledge.
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                if (certificate is not null)
+                {
+                    https.ServerCertificate = certificate;
+                }
+
+                https.ClientCertificateMode = options.ClientCertificateMode;
+                if (ClientCertificateValidation(options) is { } validation)
+                {
+                    https.ClientCertificateValidation = validation;
+                }
+            });
+        });
+
         if (options.Urls.Count > 0)
         {
             builder.WebHost.UseUrls([.. options.Urls]);
@@ -83,26 +104,59 @@ public sealed partial class RpcServer
             builder.WebHost.UseUrls(RpcServerOptions.DefaultUrl);
         }
 
-        builder.Services.AddGrpc(grpc =>
-        {
-            grpc.EnableDetailedErrors = options.EnableDetailedErrors;
-            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
-            grpc.MaxSendMessageSize = options.MaxSendMessageSize;
-        });
-        builder.Services.AddSingleton(_registry);
-        builder.Services.AddSingleton(services => new CallDispatcher(
-            options,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("GrpcServer"),
-            StopOnHandlerException));
-        builder.Services.AddSingleton<HandlerService>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<HandlerService>, HandlerMethodProvider>());
-
+        HandlerHosting.AddServices(builder.Services, this, StopOnHandlerException);
         var app = builder.Build();
-        app.MapGrpcService<HandlerService>();
+        HandlerHosting.MapEndpoints(app, this);
         return app;
     }
 
-    private static bool HasConfiguredEndpoints(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+    private static X509Certificate2? LoadCertificate(RpcServerOptions options)
+    {
+        if (options.TlsCertificate is not null)
+        {
+            return options.TlsCertificate;
+        }
+
+        if (options.TlsCertificatePath is not { } path)
+        {
+            return null;
+        }
+
+        var extension = Path.GetExtension(path);
+        if (extension.Equals(".pfx", StringComparison.OrdinalIgnoreCase) || extension.Equals(".p12", StringComparison.OrdinalIgnoreCase))
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, options.TlsCertificatePassword);
+        }
+
+        return options.TlsCertificatePassword is { } password
+            ? X509Certificate2.CreateFromEncryptedPemFile(path, password, options.TlsKeyPath)
+            : X509Certificate2.CreateFromPemFile(path, options.TlsKeyPath);
+    }
+
+    private static Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? ClientCertificateValidation(RpcServerOptions options)
+    {
+        if (options.ClientCertificateValidation is { } validation)
+        {
+            return validation;
+        }
+
+        if (options.ClientCertificateAuthority is not { } authority)
+        {
+            return null;
+        }
+
+        // Trust exactly the given CA for client certificates, instead of the machine's roots.
+        return (certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate);
+        };
+    }
+
+    private static bool HasConfiguredEndpoints(IConfiguration configuration) =>
         !string.IsNullOrEmpty(configuration["urls"])
         || !string.IsNullOrEmpty(configuration["http_ports"])
         || !string.IsNullOrEmpty(configuration["https_ports"])

@@ -34,6 +34,7 @@ public sealed partial class RpcServer
     private readonly TaskCompletionSource<IReadOnlyList<string>> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private int _started;
+    private bool _hosted;
     private Exception? _stopException;
 
     /// <summary>Creates a server with the default options: h2c on <c>http://localhost:50051</c> unless configured otherwise.</summary>
@@ -50,8 +51,22 @@ public sealed partial class RpcServer
         Options = options;
     }
 
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> that publishes per-RPC statistics:
+    /// counters <c>grpcserver.rpc.successful</c>, <c>grpcserver.rpc.failed</c>, <c>grpcserver.rpc.messages_received</c>
+    /// and <c>grpcserver.rpc.messages_sent</c>, each tagged with <c>rpc</c> (the full method path).</summary>
+    public const string MeterName = "GrpcServer";
+
     /// <summary>The options the server was created with.</summary>
     public RpcServerOptions Options { get; }
+
+    internal HandlerRegistry Registry => _registry;
+
+    /// <summary>
+    /// What each served RPC has done so far: successful and failed calls, messages in and out. Every RPC of a served
+    /// service is listed once serving has started, those without a handler too.
+    /// </summary>
+    /// <returns>A snapshot, one entry per RPC.</returns>
+    public IReadOnlyList<RpcStatistics> GetStatistics() => _registry.Snapshot();
 
     /// <summary>Adds the handler of a unary RPC that returns its response.</summary>
     /// <typeparam name="TRequest">The request message.</typeparam>
@@ -150,6 +165,11 @@ public sealed partial class RpcServer
     /// <exception cref="RpcErrorException">The server could not start, for example because the address is in use.</exception>
     public Task HandleRpcAsync(CancellationToken cancellationToken = default)
     {
+        if (_hosted)
+        {
+            throw new InvalidOperationException("This server's handlers are served by an ASP.NET Core app (AddGrpcHandlers); the app serves them, HandleRpc does not.");
+        }
+
         if (!_registry.Freeze())
         {
             throw new InvalidOperationException("No handler has been added: call AddHandler for at least one RPC before HandleRpc.");
@@ -199,6 +219,9 @@ public sealed partial class RpcServer
             _stop.Cancel();
         }
     }
+
+    /// <summary>Marks a server whose handlers an ASP.NET Core app serves.</summary>
+    internal void MarkHosted() => _hosted = true;
 
     private static string JoinUrls(IEnumerable<string> urls) => string.Join(", ", urls.Order(StringComparer.Ordinal));
 

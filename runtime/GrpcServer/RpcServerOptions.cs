@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO.Compression;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 namespace GrpcServer;
@@ -23,6 +27,56 @@ public sealed class RpcServerOptions
     /// pass <c>Main</c>'s <c>args</c> to let users configure the server from the command line.</summary>
     public string[]? Args { get; set; }
 
+    /// <summary>The certificate of <c>https://</c> URLs. Takes precedence over <see cref="TlsCertificatePath"/>.</summary>
+    public X509Certificate2? TlsCertificate { get; set; }
+
+    /// <summary>
+    /// The certificate file of <c>https://</c> URLs: a PFX/PKCS#12 file (<c>.pfx</c>, <c>.p12</c>, with
+    /// <see cref="TlsCertificatePassword"/>) or a PEM file, whose private key is in <see cref="TlsKeyPath"/> or in
+    /// the same file.
+    /// </summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The PEM private key file of <see cref="TlsCertificatePath"/>, when the key is in a file of its own.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>The password of a PFX <see cref="TlsCertificatePath"/>, or of an encrypted PEM key.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>Whether <c>https://</c> URLs ask clients for a certificate (mutual TLS). Default: no certificate.</summary>
+    public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.NoCertificate;
+
+    /// <summary>
+    /// A certificate authority that client certificates must chain to, for mutual TLS with a private CA. When
+    /// neither this nor <see cref="ClientCertificateValidation"/> is set, the system's trusted roots decide.
+    /// </summary>
+    public X509Certificate2? ClientCertificateAuthority { get; set; }
+
+    /// <summary>Decides whether a client certificate is accepted, replacing the default chain validation.</summary>
+    public Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? ClientCertificateValidation { get; set; }
+
+    /// <summary>
+    /// Compresses response messages with this algorithm (<c>gzip</c>) when the client accepts it. A handler can send
+    /// one message uncompressed with <c>context.WriteOptions = new WriteOptions(WriteFlags.NoCompress)</c>.
+    /// Compressed requests (gzip) are always accepted. Default: no response compression.
+    /// </summary>
+    public string? ResponseCompressionAlgorithm { get; set; }
+
+    /// <summary>The compression level of <see cref="ResponseCompressionAlgorithm"/>.</summary>
+    public CompressionLevel? ResponseCompressionLevel { get; set; }
+
+    /// <summary>
+    /// Serves the gRPC health service (<c>grpc.health.v1.Health</c>): <c>SERVING</c> for the server (empty service
+    /// name) and each served service while running, <c>NOT_SERVING</c> once stopping. Default on.
+    /// </summary>
+    public bool EnableHealthService { get; set; } = true;
+
+    /// <summary>
+    /// Serves gRPC server reflection (<c>grpc.reflection.v1</c> and <c>v1alpha</c>) so that tools such as
+    /// <c>grpcurl</c> can list and call the services. Default off: it reveals the API to anyone who can connect.
+    /// </summary>
+    public bool EnableReflection { get; set; }
+
     /// <summary>The largest request message accepted, in bytes; larger ones end the call with
     /// <c>RESOURCE_EXHAUSTED</c>. Default 4 MB; <see langword="null"/> for no limit.</summary>
     public int? MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
@@ -45,7 +99,8 @@ public sealed class RpcServerOptions
 
     /// <summary>
     /// Called with each exception a handler fails with (also a <see langword="null"/> response and a call of an
-    /// RPC without a handler), after the client has been sent its status. Runs on the call's thread: keep it short.
+    /// RPC without a handler), before the client is sent its status. Runs on the call's thread: keep it short;
+    /// an exception it throws is logged and otherwise ignored.
     /// </summary>
     public Action<Context, Exception>? OnHandlerException { get; set; }
 

@@ -16,9 +16,13 @@ internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, A
     internal const string NullResponseDetails = "Handler returned null instead of a message.";
     internal const string UnimplementedDetails = "Method is unimplemented.";
 
-    /// <summary>Maps an exception that left a handler (or its enumeration) to the exception grpc-dotnet turns into a status.</summary>
-    public RpcException Fail(Context context, Exception exception)
+    /// <summary>
+    /// Maps an exception that left a handler (or its enumeration) to the exception grpc-dotnet turns into a status,
+    /// counts the call as failed and reports the exception when it is the handler's fault.
+    /// </summary>
+    public RpcException Fail(Context context, Exception exception, RpcCounters counters)
     {
+        counters.Failed();
         switch (exception)
         {
             case RpcException rpcException:
@@ -28,6 +32,9 @@ internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, A
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 // The client cancelled or the deadline passed: grpc-dotnet has already settled the status.
                 return new RpcException(new Status(Grpc.Core.StatusCode.Cancelled, "The call was cancelled."));
+            case NullResponseException:
+                Report(context, exception);
+                return new RpcException(new Status(Grpc.Core.StatusCode.Internal, NullResponseDetails));
             case RpcErrorException:
                 GrpcServerLog.ConnectionLost(logger, context.Rpc, exception);
                 return new RpcException(new Status(Grpc.Core.StatusCode.Unavailable, "The connection was lost."));
@@ -40,18 +47,10 @@ internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, A
         }
     }
 
-    /// <summary>A handler returned (or yielded) <see langword="null"/>: the seed's ValueError, reported as an <see cref="ArgumentException"/>.</summary>
-    public RpcException NullResponse(Context context, Type responseType, bool item)
-    {
-        var what = item ? "yielded a null item" : "returned null";
-        Report(context, new ArgumentException(
-            $"The handler of {context.Rpc} {what} instead of a {TypeNames.Format(responseType)}. Return a message, or call context.Abort(...) to end the call with an error status."));
-        return new RpcException(new Status(Grpc.Core.StatusCode.Internal, NullResponseDetails));
-    }
-
     /// <summary>An RPC of a served service that has no handler: the seed's NotImplementedError.</summary>
-    public RpcException Unimplemented(ServerCallContext call)
+    public RpcException Unimplemented(ServerCallContext call, RpcCounters counters)
     {
+        counters.Failed();
         var context = new Context(call);
         Report(context, new NotImplementedException(
             $"No handler was added for {call.Method}; add one with server.AddHandler before calling HandleRpc."));

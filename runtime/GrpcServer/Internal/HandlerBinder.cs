@@ -4,9 +4,11 @@ using Grpc.Core;
 namespace GrpcServer.Internal;
 
 /// <summary>Adds methods to grpc-dotnet's service model for one server, with that server's call dispatcher.</summary>
-internal sealed class HandlerBinder(ServiceMethodProviderContext<HandlerService> context, CallDispatcher dispatcher)
+internal sealed class HandlerBinder(ServiceMethodProviderContext<HandlerService> context, CallDispatcher dispatcher, HandlerRegistry registry)
 {
     public CallDispatcher Dispatcher => dispatcher;
+
+    public RpcCounters CountersFor(RpcDescriptor rpc) => registry.CountersFor(rpc);
 
     public void AddUnary<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<HandlerService, TRequest, TResponse> invoker)
         where TRequest : class
@@ -28,23 +30,23 @@ internal sealed class HandlerBinder(ServiceMethodProviderContext<HandlerService>
         where TResponse : class
         => context.AddDuplexStreamingMethod(method, [], invoker);
 
-    public void AddUnimplementedUnary<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    public void AddUnimplementedUnary<TRequest, TResponse>(Method<TRequest, TResponse> method, RpcCounters counters)
         where TRequest : class
         where TResponse : class
-        => AddUnary(method, (_, _, call) => throw dispatcher.Unimplemented(call));
+        => AddUnary(method, (_, _, call) => throw dispatcher.Unimplemented(call, counters));
 
-    public void AddUnimplementedServerStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    public void AddUnimplementedServerStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method, RpcCounters counters)
         where TRequest : class
         where TResponse : class
-        => AddServerStreaming(method, (_, _, _, call) => throw dispatcher.Unimplemented(call));
+        => AddServerStreaming(method, (_, _, _, call) => throw dispatcher.Unimplemented(call, counters));
 
-    public void AddUnimplementedClientStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    public void AddUnimplementedClientStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method, RpcCounters counters)
         where TRequest : class
         where TResponse : class
-        => AddClientStreaming(method, (_, _, call) => throw dispatcher.Unimplemented(call));
+        => AddClientStreaming(method, (_, _, call) => throw dispatcher.Unimplemented(call, counters));
 
-    public void AddUnimplementedDuplexStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    public void AddUnimplementedDuplexStreaming<TRequest, TResponse>(Method<TRequest, TResponse> method, RpcCounters counters)
         where TRequest : class
         where TResponse : class
-        => AddDuplexStreaming(method, (_, _, _, call) => throw dispatcher.Unimplemented(call));
+        => AddDuplexStreaming(method, (_, _, _, call) => throw dispatcher.Unimplemented(call, counters));
 }

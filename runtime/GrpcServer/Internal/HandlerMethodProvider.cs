@@ -6,5 +6,5 @@ namespace GrpcServer.Internal;
 internal sealed class HandlerMethodProvider(HandlerRegistry registry, CallDispatcher dispatcher) : IServiceMethodProvider<HandlerService>
 {
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<HandlerService> context) =>
-        registry.Bind(new HandlerBinder(context, dispatcher));
+        registry.Bind(new HandlerBinder(context, dispatcher, registry));
 }

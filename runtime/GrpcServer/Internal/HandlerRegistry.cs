@@ -9,6 +9,8 @@ internal sealed class HandlerRegistry
 {
     private readonly Dictionary<string, HandlerRegistration> _handlers = new(StringComparer.Ordinal);
     private readonly List<HandlerRegistration> _ordered = [];
+    private readonly Dictionary<string, RpcCounters> _counters = new(StringComparer.Ordinal);
+    private readonly List<RpcCounters> _orderedCounters = [];
     private bool _frozen;
 
     public int Count => _ordered.Count;
@@ -41,6 +43,57 @@ internal sealed class HandlerRegistry
         {
             _frozen = _ordered.Count > 0;
             return _frozen;
+        }
+    }
+
+    /// <summary>The RPCs that have a handler, in the order they were added.</summary>
+    public IEnumerable<RpcDescriptor> Rpcs()
+    {
+        foreach (var registration in _ordered)
+        {
+            yield return registration.Rpc;
+        }
+    }
+
+    /// <summary>The full names of the services that have at least one handler, in the order they were added.</summary>
+    public IEnumerable<string> ServiceNames()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var registration in _ordered)
+        {
+            if (seen.Add(registration.Rpc.ServiceFullName))
+            {
+                yield return registration.Rpc.ServiceFullName;
+            }
+        }
+    }
+
+    /// <summary>The statistics of one bound RPC; the same object however often the service is bound.</summary>
+    public RpcCounters CountersFor(RpcDescriptor rpc)
+    {
+        lock (_counters)
+        {
+            if (!_counters.TryGetValue(rpc.FullName, out var counters))
+            {
+                _counters.Add(rpc.FullName, counters = new RpcCounters(rpc.FullName));
+                _orderedCounters.Add(counters);
+            }
+
+            return counters;
+        }
+    }
+
+    public IReadOnlyList<RpcStatistics> Snapshot()
+    {
+        lock (_counters)
+        {
+            var snapshot = new RpcStatistics[_orderedCounters.Count];
+            for (var i = 0; i < snapshot.Length; i++)
+            {
+                snapshot[i] = _orderedCounters[i].Snapshot();
+            }
+
+            return snapshot;
         }
     }
 

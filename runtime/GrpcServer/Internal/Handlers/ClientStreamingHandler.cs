@@ -12,9 +12,10 @@ internal sealed class ClientStreamingHandler<TRequest, TResponse>(ClientStreamin
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    public override void Bind(HandlerBinder binder) => binder.AddClientStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher).InvokeAsync);
+    public override void Bind(HandlerBinder binder) =>
+        binder.AddClientStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
-    private sealed class Invoker(Func<IAsyncEnumerable<TRequest>, Context, Task<TResponse>> handler, CallDispatcher dispatcher)
+    private sealed class Invoker(Func<IAsyncEnumerable<TRequest>, Context, Task<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
     {
         public async Task<TResponse> InvokeAsync(HandlerService service, IAsyncStreamReader<TRequest> reader, ServerCallContext call)
         {
@@ -22,16 +23,18 @@ internal sealed class ClientStreamingHandler<TRequest, TResponse>(ClientStreamin
             TResponse response;
             try
             {
-                var task = handler(new RequestStream<TRequest>(reader, call), context)
-                    ?? throw dispatcher.NullResponse(context, typeof(Task<TResponse>), item: false);
-                response = await task.ConfigureAwait(false);
+                var task = handler(new RequestStream<TRequest>(reader, call, counters), context)
+                    ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
+                response = await task.ConfigureAwait(false) ?? throw NullResponseException.For(context, typeof(TResponse), item: false);
             }
-            catch (Exception exception) when (exception is not RpcException)
+            catch (Exception exception)
             {
-                throw dispatcher.Fail(context, exception);
+                throw dispatcher.Fail(context, exception, counters);
             }
 
-            return response ?? throw dispatcher.NullResponse(context, typeof(TResponse), item: false);
+            counters.Sent();
+            counters.Successful();
+            return response;
         }
     }
 }

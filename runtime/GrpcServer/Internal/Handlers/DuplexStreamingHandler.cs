@@ -12,23 +12,26 @@ internal sealed class DuplexStreamingHandler<TRequest, TResponse>(DuplexStreamin
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    public override void Bind(HandlerBinder binder) => binder.AddDuplexStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher).InvokeAsync);
+    public override void Bind(HandlerBinder binder) =>
+        binder.AddDuplexStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
-    private sealed class Invoker(Func<IAsyncEnumerable<TRequest>, Context, IAsyncEnumerable<TResponse>> handler, CallDispatcher dispatcher)
+    private sealed class Invoker(Func<IAsyncEnumerable<TRequest>, Context, IAsyncEnumerable<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
     {
         public async Task InvokeAsync(HandlerService service, IAsyncStreamReader<TRequest> reader, IServerStreamWriter<TResponse> writer, ServerCallContext call)
         {
             var context = new Context(call);
             try
             {
-                var responses = handler(new RequestStream<TRequest>(reader, call), context)
-                    ?? throw dispatcher.NullResponse(context, typeof(IAsyncEnumerable<TResponse>), item: false);
-                await ResponseStream.WriteAllAsync(responses, writer, context, dispatcher).ConfigureAwait(false);
+                var responses = handler(new RequestStream<TRequest>(reader, call, counters), context)
+                    ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
+                await ResponseStream.WriteAllAsync(responses, writer, context, counters).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not RpcException)
+            catch (Exception exception)
             {
-                throw dispatcher.Fail(context, exception);
+                throw dispatcher.Fail(context, exception, counters);
             }
+
+            counters.Successful();
         }
     }
 }

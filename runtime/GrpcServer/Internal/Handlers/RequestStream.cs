@@ -12,7 +12,7 @@ namespace GrpcServer.Internal.Handlers;
 /// per step (nothing is buffered ahead) and turns a lost connection into <see cref="RpcErrorException"/>.
 /// It can be enumerated once, as the stream can be read once.
 /// </summary>
-internal sealed class RequestStream<TRequest>(IAsyncStreamReader<TRequest> reader, ServerCallContext call) : IAsyncEnumerable<TRequest>
+internal sealed class RequestStream<TRequest>(IAsyncStreamReader<TRequest> reader, ServerCallContext call, RpcCounters counters) : IAsyncEnumerable<TRequest>
 {
     private int _enumerated;
 
@@ -24,10 +24,10 @@ internal sealed class RequestStream<TRequest>(IAsyncStreamReader<TRequest> reade
                 $"The request stream of {call.Method} can be enumerated only once; collect the requests into a list if they are needed twice.");
         }
 
-        return new Enumerator(reader, call, cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
+        return new Enumerator(reader, call, counters, cancellationToken.CanBeCanceled ? cancellationToken : call.CancellationToken);
     }
 
-    private sealed class Enumerator(IAsyncStreamReader<TRequest> reader, ServerCallContext call, CancellationToken cancellationToken) : IAsyncEnumerator<TRequest>
+    private sealed class Enumerator(IAsyncStreamReader<TRequest> reader, ServerCallContext call, RpcCounters counters, CancellationToken cancellationToken) : IAsyncEnumerator<TRequest>
     {
         public TRequest Current => reader.Current;
 
@@ -35,7 +35,13 @@ internal sealed class RequestStream<TRequest>(IAsyncStreamReader<TRequest> reade
         {
             try
             {
-                return await reader.MoveNext(cancellationToken).ConfigureAwait(false);
+                if (await reader.MoveNext(cancellationToken).ConfigureAwait(false))
+                {
+                    counters.Received();
+                    return true;
+                }
+
+                return false;
             }
             catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException)
             {

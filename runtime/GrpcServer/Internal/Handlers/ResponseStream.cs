@@ -9,7 +9,7 @@ namespace GrpcServer.Internal.Handlers;
 /// <summary>Writes a handler's responses to the call, one at a time, so that HTTP/2 flow control paces the handler.</summary>
 internal static class ResponseStream
 {
-    public static async Task WriteAllAsync<TResponse>(IAsyncEnumerable<TResponse> responses, IServerStreamWriter<TResponse> writer, Context context, CallDispatcher dispatcher)
+    public static async Task WriteAllAsync<TResponse>(IAsyncEnumerable<TResponse> responses, IServerStreamWriter<TResponse> writer, Context context, RpcCounters counters)
         where TResponse : class
     {
         var call = context.ServerCallContext;
@@ -17,16 +17,17 @@ internal static class ResponseStream
         // The call's token flows into async iterators declared with [EnumeratorCancellation].
         await foreach (var response in responses.WithCancellation(call.CancellationToken).ConfigureAwait(false))
         {
-            await WriteAsync(writer, response ?? throw dispatcher.NullResponse(context, typeof(TResponse), item: true), call).ConfigureAwait(false);
+            await WriteAsync(writer, response ?? throw NullResponseException.For(context, typeof(TResponse), item: true), call, counters).ConfigureAwait(false);
         }
     }
 
-    public static async Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call)
+    public static async Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)
         where TResponse : class
     {
         try
         {
             await writer.WriteAsync(response, call.CancellationToken).ConfigureAwait(false);
+            counters.Sent();
         }
         catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException)
         {

@@ -12,25 +12,31 @@ internal sealed class ServerStreamingHandler<TRequest, TResponse>(ServerStreamin
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    public override void Bind(HandlerBinder binder) => binder.AddServerStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher).InvokeAsync);
+    public override void Bind(HandlerBinder binder) =>
+        binder.AddServerStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
-    private sealed class Invoker(Func<TRequest, Context, IEnumerable<TResponse>> handler, CallDispatcher dispatcher)
+    private sealed class Invoker(Func<TRequest, Context, IEnumerable<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
     {
         public async Task InvokeAsync(HandlerService service, TRequest request, IServerStreamWriter<TResponse> writer, ServerCallContext call)
         {
+            counters.Received();
             var context = new Context(call);
             try
             {
-                // Each response is written (and flow control honoured) before the handler produces the next.
-                foreach (var response in handler(request, context) ?? throw dispatcher.NullResponse(context, typeof(IEnumerable<TResponse>), item: false))
+                var responses = handler(request, context) ?? throw NullResponseException.For(context, typeof(IEnumerable<TResponse>), item: false);
+
+                // Each response is written, flow control permitting, before the handler produces the next.
+                foreach (var response in responses)
                 {
-                    await ResponseStream.WriteAsync(writer, response ?? throw dispatcher.NullResponse(context, typeof(TResponse), item: true), call).ConfigureAwait(false);
+                    await ResponseStream.WriteAsync(writer, response ?? throw NullResponseException.For(context, typeof(TResponse), item: true), call, counters).ConfigureAwait(false);
                 }
             }
-            catch (Exception exception) when (exception is not RpcException)
+            catch (Exception exception)
             {
-                throw dispatcher.Fail(context, exception);
+                throw dispatcher.Fail(context, exception, counters);
             }
+
+            counters.Successful();
         }
     }
 }
@@ -41,22 +47,26 @@ internal sealed class AsyncServerStreamingHandler<TRequest, TResponse>(ServerStr
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    public override void Bind(HandlerBinder binder) => binder.AddServerStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher).InvokeAsync);
+    public override void Bind(HandlerBinder binder) =>
+        binder.AddServerStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
-    private sealed class Invoker(Func<TRequest, Context, IAsyncEnumerable<TResponse>> handler, CallDispatcher dispatcher)
+    private sealed class Invoker(Func<TRequest, Context, IAsyncEnumerable<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
     {
         public async Task InvokeAsync(HandlerService service, TRequest request, IServerStreamWriter<TResponse> writer, ServerCallContext call)
         {
+            counters.Received();
             var context = new Context(call);
             try
             {
-                var responses = handler(request, context) ?? throw dispatcher.NullResponse(context, typeof(IAsyncEnumerable<TResponse>), item: false);
-                await ResponseStream.WriteAllAsync(responses, writer, context, dispatcher).ConfigureAwait(false);
+                var responses = handler(request, context) ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
+                await ResponseStream.WriteAllAsync(responses, writer, context, counters).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not RpcException)
+            catch (Exception exception)
             {
-                throw dispatcher.Fail(context, exception);
+                throw dispatcher.Fail(context, exception, counters);
             }
+
+            counters.Successful();
         }
     }
 }

@@ -11,26 +11,28 @@ internal sealed class UnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, TResp
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    public override void Bind(HandlerBinder binder) => binder.AddUnary(rpc.Method, new Invoker(handler, binder.Dispatcher).Invoke);
+    public override void Bind(HandlerBinder binder) =>
+        binder.AddUnary(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).Invoke);
 
-    private sealed class Invoker(Func<TRequest, Context, TResponse> handler, CallDispatcher dispatcher)
+    private sealed class Invoker(Func<TRequest, Context, TResponse> handler, CallDispatcher dispatcher, RpcCounters counters)
     {
         public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call)
         {
+            counters.Received();
             var context = new Context(call);
             TResponse response;
             try
             {
-                response = handler(request, context);
+                response = handler(request, context) ?? throw NullResponseException.For(context, typeof(TResponse), item: false);
             }
-            catch (Exception exception) when (exception is not RpcException)
+            catch (Exception exception)
             {
-                throw dispatcher.Fail(context, exception);
+                throw dispatcher.Fail(context, exception, counters);
             }
 
-            return response is null
-                ? throw dispatcher.NullResponse(context, typeof(TResponse), item: false)
-                : Task.FromResult(response);
+            counters.Sent();
+            counters.Successful();
+            return Task.FromResult(response);
         }
     }
 }
@@ -41,32 +43,34 @@ internal sealed class AsyncUnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, 
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    public override void Bind(HandlerBinder binder) => binder.AddUnary(rpc.Method, new Invoker(handler, binder.Dispatcher).Invoke);
+    public override void Bind(HandlerBinder binder) =>
+        binder.AddUnary(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).Invoke);
 
-    private sealed class Invoker(Func<TRequest, Context, Task<TResponse>> handler, CallDispatcher dispatcher)
+    private sealed class Invoker(Func<TRequest, Context, Task<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
     {
         public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call)
         {
+            counters.Received();
             var context = new Context(call);
             Task<TResponse> task;
             try
             {
-                task = handler(request, context);
+                task = handler(request, context) ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
             }
-            catch (Exception exception) when (exception is not RpcException)
+            catch (Exception exception)
             {
-                throw dispatcher.Fail(context, exception);
+                throw dispatcher.Fail(context, exception, counters);
             }
 
             // A handler that finished synchronously costs no extra state machine.
             if (task is { IsCompletedSuccessfully: true, Result: not null })
             {
+                counters.Sent();
+                counters.Successful();
                 return task;
             }
 
-            return task is null
-                ? throw dispatcher.NullResponse(context, typeof(Task<TResponse>), item: false)
-                : AwaitAsync(task, context);
+            return AwaitAsync(task, context);
         }
 
         private async Task<TResponse> AwaitAsync(Task<TResponse> task, Context context)
@@ -74,14 +78,16 @@ internal sealed class AsyncUnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, 
             TResponse response;
             try
             {
-                response = await task.ConfigureAwait(false);
+                response = await task.ConfigureAwait(false) ?? throw NullResponseException.For(context, typeof(TResponse), item: false);
             }
-            catch (Exception exception) when (exception is not RpcException)
+            catch (Exception exception)
             {
-                throw dispatcher.Fail(context, exception);
+                throw dispatcher.Fail(context, exception, counters);
             }
 
-            return response ?? throw dispatcher.NullResponse(context, typeof(TResponse), item: false);
+            counters.Sent();
+            counters.Successful();
+            return response;
         }
     }
 }

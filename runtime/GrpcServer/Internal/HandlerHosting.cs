@@ -1,0 +1,87 @@
+using System;
+using System.Linq;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrpcServer.Internal;
+
+/// <summary>
+/// The services and endpoints that serve a server's handlers, shared by <see cref="RpcServer.HandleRpc"/> and by
+/// an ASP.NET Core app that hosts the handlers (<c>AddGrpcHandlers</c> / <c>MapGrpcHandlers</c>).
+/// </summary>
+internal static class HandlerHosting
+{
+    public const string LoggerCategory = "GrpcServer";
+
+    public static void AddServices(IServiceCollection services, RpcServer server, Action<Exception>? stop)
+    {
+        var options = server.Options;
+        services.AddGrpc(grpc =>
+        {
+            grpc.EnableDetailedErrors = options.EnableDetailedErrors;
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+            grpc.MaxSendMessageSize = options.MaxSendMessageSize;
+            grpc.ResponseCompressionAlgorithm = options.ResponseCompressionAlgorithm;
+            grpc.ResponseCompressionLevel = options.ResponseCompressionLevel;
+        });
+        services.AddSingleton(server);
+        services.AddSingleton(server.Registry);
+        services.AddSingleton(provider => new CallDispatcher(
+            options, provider.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory), stop));
+
+        // A singleton, so that grpc-dotnet's activator finds it instead of creating one per call.
+        services.AddSingleton<HandlerService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<HandlerService>, HandlerMethodProvider>());
+
+        if (options.EnableHealthService)
+        {
+            services.AddSingleton<HealthServiceImpl>();
+        }
+
+        if (options.EnableReflection)
+        {
+            ServerReflection.AddServices(services, server.Registry, options.EnableHealthService);
+        }
+    }
+
+    public static GrpcServiceEndpointConventionBuilder MapEndpoints(IEndpointRouteBuilder endpoints, RpcServer server)
+    {
+        if (!server.Registry.Freeze())
+        {
+            throw new InvalidOperationException("No handler has been added: add at least one in AddGrpcHandlers before MapGrpcHandlers.");
+        }
+
+        var handlers = endpoints.MapGrpcService<HandlerService>();
+        if (server.Options.EnableHealthService)
+        {
+            endpoints.MapGrpcService<HealthServiceImpl>();
+            var health = endpoints.ServiceProvider.GetRequiredService<HealthServiceImpl>();
+            var lifetime = endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>();
+            var services = server.Registry.ServiceNames().Prepend("").ToArray();
+            lifetime.ApplicationStarted.Register(() => SetHealth(health, services, HealthCheckResponse.Types.ServingStatus.Serving));
+            lifetime.ApplicationStopping.Register(() => SetHealth(health, services, HealthCheckResponse.Types.ServingStatus.NotServing));
+        }
+
+        if (server.Options.EnableReflection)
+        {
+            ServerReflection.MapEndpoints(endpoints);
+        }
+
+        return handlers;
+    }
+
+    private static void SetHealth(HealthServiceImpl health, string[] services, HealthCheckResponse.Types.ServingStatus status)
+    {
+        foreach (var service in services)
+        {
+            health.SetStatus(service, status);
+        }
+    }
+}
