@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using GrpcServer.Generators.Diagnostics;
+using GrpcServer.Generators.Emitting;
+using GrpcServer.Generators.Helpers;
+using GrpcServer.Generators.Model;
+using GrpcServer.Generators.Resolution;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace GrpcServer.Generators;
+
+/// <summary>
+/// Generates typed RPC descriptors, the RPC catalogue and strongly typed <c>AddHandler</c>
+/// overloads from the project's .proto files (AdditionalFiles). This class only wires the
+/// pipeline: reading (<see cref="ProtoInputReader"/>), parsing (<see cref="ProtoFileSpecBuilder"/>),
+/// linking (<see cref="ProtoResolver"/>) and writing (<see cref="SourceEmitter"/>) live elsewhere.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class GrpcServerGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // One item per .proto file, so that editing one file re-parses that file alone.
+        var protoFiles = context.AdditionalTextsProvider
+            .Where(ProtoInputReader.IsProtoFile)
+            .WithTrackingName(TrackingNames.ProtoFiles);
+
+        var parsed = protoFiles
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select((pair, cancellationToken) => ProtoInputReader.Read(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.ProtoInputs)
+            .Select(Parse)
+            .WithTrackingName(TrackingNames.ParsedFiles);
+
+        var resolved = parsed
+            .Collect()
+            .WithTrackingName(TrackingNames.CollectedFiles)
+            .Select(Resolve)
+            .WithTrackingName(TrackingNames.Resolved);
+
+        var model = resolved
+            .Select(static (result, _) => result.Model)
+            .WithTrackingName(TrackingNames.Model);
+
+        var diagnostics = resolved
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        var serviceFiles = model
+            .SelectMany(static (m, _) => m.Files.ToImmutableArray())
+            .WithTrackingName(TrackingNames.ServiceFiles);
+
+        context.RegisterSourceOutput(diagnostics, ReportDiagnostics);
+        context.RegisterSourceOutput(serviceFiles, static (spc, file) => Emit(spc, "writing " + file.HintName, () => spc.AddSource(file.HintName, SourceText.From(SourceEmitter.EmitServiceFile(file), System.Text.Encoding.UTF8))));
+        context.RegisterSourceOutput(model, static (spc, m) => Emit(spc, "writing the RPC catalogue", () => EmitProjectWideSources(spc, m)));
+    }
+
+    private static ProtoFileSpec Parse(ProtoFileInput input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ProtoFileSpecBuilder.Build(input);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // An unreadable file must not take the other files' output down with it.
+            return new ProtoFileSpec(
+                input.Path,
+                input.ImportPath,
+                input.ImportDirectories,
+                string.Empty,
+                string.Empty,
+                HasSyntaxErrors: true,
+                EquatableArray<ImportSpec>.Empty,
+                EquatableArray<TypeSpec>.Empty,
+                EquatableArray<ServiceSpec>.Empty,
+                new EquatableArray<DiagnosticInfo>(new[] { InternalError("parsing " + input.ImportPath, exception, input.Path) }));
+        }
+    }
+
+    private static ResolutionResult Resolve(ImmutableArray<ProtoFileSpec> files, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ProtoResolver.Resolve(files);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return new ResolutionResult(GenerationModel.Empty, new EquatableArray<DiagnosticInfo>(new[] { InternalError("resolving names across .proto files", exception, null) }));
+        }
+    }
+
+    private static void EmitProjectWideSources(SourceProductionContext context, GenerationModel model)
+    {
+        foreach (var file in model.Files)
+        {
+            foreach (var service in file.Services)
+            {
+                if (!service.Rpcs.IsEmpty)
+                {
+                    context.AddSource(SourceEmitter.CatalogHintName, SourceText.From(SourceEmitter.EmitCatalog(model), System.Text.Encoding.UTF8));
+                    context.AddSource(SourceEmitter.AddHandlerHintName, SourceText.From(SourceEmitter.EmitAddHandlers(model), System.Text.Encoding.UTF8));
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void ReportDiagnostics(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        Emit(context, "reporting diagnostics", () =>
+        {
+            foreach (var info in diagnostics)
+            {
+                context.ReportDiagnostic(ToDiagnostic(info));
+            }
+        });
+    }
+
+    /// <summary>Runs an output callback; an unexpected exception becomes a diagnostic instead of failing the whole generator.</summary>
+    private static void Emit(SourceProductionContext context, string activity, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(ToDiagnostic(InternalError(activity, exception, null)));
+        }
+    }
+
+    private static DiagnosticInfo InternalError(string activity, Exception exception, string? path) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.InternalError.Id, path, null, activity, exception.GetType().FullName + ": " + exception.Message);
+
+    internal static Diagnostic ToDiagnostic(DiagnosticInfo info)
+    {
+        var location = Location.None;
+        if (info.FilePath is not null)
+        {
+            var span = info.Span ?? default;
+            location = Location.Create(
+                info.FilePath,
+                new TextSpan(span.Start.Offset, span.Length),
+                new LinePositionSpan(new LinePosition(span.Start.Line, span.Start.Column), new LinePosition(span.End.Line, span.End.Column)));
+        }
+
+        var arguments = new object[info.Arguments.Count];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = info.Arguments[i];
+        }
+
+        return Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), location, arguments);
+    }
+}

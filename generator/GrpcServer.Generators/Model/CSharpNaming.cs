@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.Text;
+
+namespace GrpcServer.Generators.Model;
+
+/// <summary>C# names exactly as protoc's C# generator (<c>csharp/names.cc</c>) forms them.</summary>
+internal static class CSharpNaming
+{
+    private static readonly HashSet<string> s_keywords = new(System.StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class",
+        "const", "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event",
+        "explicit", "extern", "false", "finally", "fixed", "float", "for", "foreach", "goto", "if",
+        "implicit", "in", "int", "interface", "internal", "is", "lock", "long", "namespace", "new",
+        "null", "object", "operator", "out", "override", "params", "private", "protected", "public",
+        "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static",
+        "string", "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong",
+        "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+    };
+
+    /// <summary>
+    /// The namespace of a file's classes: <c>option csharp_namespace</c> when set, else the
+    /// package with each part PascalCased (<c>acme.common_types</c> to <c>Acme.CommonTypes</c>).
+    /// </summary>
+    public static string GetNamespace(string package, string? csharpNamespace) =>
+        csharpNamespace ?? UnderscoresToCamelCase(package, capitalizeNext: true, preservePeriod: true);
+
+    /// <summary>
+    /// The <c>global::</c>-qualified class of a message or enum with protobuf full name
+    /// <paramref name="fullName"/> (no leading dot): the file's namespace, then the names below
+    /// the package with <c>.Types.</c> between nesting levels.
+    /// </summary>
+    public static string GetClassName(string fullName, string package, string @namespace)
+    {
+        var relative = package.Length == 0 ? fullName : fullName.Substring(package.Length + 1);
+        var builder = new StringBuilder("global::");
+        if (@namespace.Length > 0)
+        {
+            builder.Append(@namespace).Append('.');
+        }
+
+        builder.Append(relative.Replace(".", ".Types."));
+        return builder.ToString();
+    }
+
+    /// <summary>protoc's <c>UnderscoresToCamelCase(input, cap_next_letter, preserve_period)</c>.</summary>
+    public static string UnderscoresToCamelCase(string input, bool capitalizeNext, bool preservePeriod)
+    {
+        var result = new StringBuilder(input.Length);
+        for (var i = 0; i < input.Length; i++)
+        {
+            var c = input[i];
+            if (c is >= 'a' and <= 'z')
+            {
+                result.Append(capitalizeNext ? (char)(c - 'a' + 'A') : c);
+                capitalizeNext = false;
+            }
+            else if (c is >= 'A' and <= 'Z')
+            {
+                result.Append(i == 0 && !capitalizeNext ? (char)(c - 'A' + 'a') : c);
+                capitalizeNext = false;
+            }
+            else if (c is >= '0' and <= '9')
+            {
+                result.Append(c);
+                capitalizeNext = true;
+            }
+            else
+            {
+                capitalizeNext = true;
+                if (c == '.' && preservePeriod)
+                {
+                    result.Append('.');
+                }
+            }
+        }
+
+        if (input.Length > 0 && input[input.Length - 1] == '#')
+        {
+            result.Append('_');
+        }
+
+        if (result.Length > 0 && result[0] is >= '0' and <= '9' && input.Length > 0 && input[0] == '_')
+        {
+            result.Insert(0, '_');
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a C# keyword that needs <c>@</c> to be an identifier.</summary>
+    public static bool IsKeyword(string name) => s_keywords.Contains(name);
+
+    /// <summary>The identifier for <paramref name="name"/>, with <c>@</c> when it is a keyword.</summary>
+    public static string EscapeIdentifier(string name) => IsKeyword(name) ? "@" + name : name;
+}

@@ -1,0 +1,53 @@
+using GrpcServer.Generators.Diagnostics;
+using GrpcServer.Generators.Helpers;
+using GrpcServer.Generators.Parsing;
+
+namespace GrpcServer.Generators.Model;
+
+/// <summary>What one parsed .proto file declares, with names not yet resolved across files.</summary>
+/// <param name="Path">The file's full path (diagnostics point here).</param>
+/// <param name="ImportPath">The path other files import it by, e.g. <c>protos/greet.proto</c>.</param>
+/// <param name="ImportDirectories">Directories (full paths) in which its imports may be found.</param>
+/// <param name="Package">The package, or <c>""</c>.</param>
+/// <param name="CSharpNamespace">The C# namespace protoc uses for the file, or <c>""</c> for the global namespace.</param>
+/// <param name="HasSyntaxErrors">Whether the file failed to parse cleanly; its services are then not generated.</param>
+/// <param name="Imports">The imports in declaration order.</param>
+/// <param name="Types">Every message and enum declared (nested ones too), in declaration order.</param>
+/// <param name="Services">The services in declaration order.</param>
+/// <param name="Diagnostics">Problems found in this file alone.</param>
+internal sealed record ProtoFileSpec(
+    string Path,
+    string ImportPath,
+    EquatableArray<string> ImportDirectories,
+    string Package,
+    string CSharpNamespace,
+    bool HasSyntaxErrors,
+    EquatableArray<ImportSpec> Imports,
+    EquatableArray<TypeSpec> Types,
+    EquatableArray<ServiceSpec> Services,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>An import statement.</summary>
+internal sealed record ImportSpec(string Path, ImportKind Kind, SourceSpan Span);
+
+internal enum ProtoTypeKind
+{
+    Message,
+    Enum,
+}
+
+/// <summary>A declared message or enum.</summary>
+/// <param name="FullName">The protobuf full name without a leading dot, e.g. <c>pkg.Outer.Inner</c>.</param>
+/// <param name="CSharpName">The <c>global::</c>-qualified C# class name protoc generates for it.</param>
+/// <param name="Kind">Message or enum.</param>
+/// <param name="Span">The span of its name (for duplicate-name diagnostics).</param>
+internal sealed record TypeSpec(string FullName, string CSharpName, ProtoTypeKind Kind, SourceSpan Span);
+
+/// <summary>A service.</summary>
+internal sealed record ServiceSpec(string Name, string FullName, string? Comment, SourceSpan NameSpan, EquatableArray<RpcSpec> Rpcs);
+
+/// <summary>An rpc with its request and response type references as written.</summary>
+internal sealed record RpcSpec(string Name, string? Comment, SourceSpan NameSpan, TypeReferenceSpec Request, TypeReferenceSpec Response);
+
+/// <summary>A type reference as written in the .proto (<c>Foo</c>, <c>a.Foo</c>, <c>.pkg.Foo</c>).</summary>
+internal sealed record TypeReferenceSpec(string Name, bool Streaming, SourceSpan Span);

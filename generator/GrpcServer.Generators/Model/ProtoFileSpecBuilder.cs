@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using System.Globalization;
+using GrpcServer.Generators.Diagnostics;
+using GrpcServer.Generators.Helpers;
+using GrpcServer.Generators.Parsing;
+
+namespace GrpcServer.Generators.Model;
+
+/// <summary>Parses one .proto file and reduces its tree to the <see cref="ProtoFileSpec"/> the generator needs.</summary>
+internal static class ProtoFileSpecBuilder
+{
+    public static ProtoFileSpec Build(ProtoFileInput input)
+    {
+        var result = ProtoParser.Parse(input.Text);
+        var file = result.File;
+        var diagnostics = new List<DiagnosticInfo>();
+        var hasSyntaxErrors = false;
+        foreach (var error in result.Errors)
+        {
+            hasSyntaxErrors |= error.Kind == ProtoErrorKind.Syntax;
+            var descriptor = error.Kind == ProtoErrorKind.Syntax ? DiagnosticDescriptors.ProtoSyntaxError : DiagnosticDescriptors.InvalidProtoDeclaration;
+            diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, input.Path, error.Span, error.Message));
+        }
+
+        var package = file.Package ?? string.Empty;
+        string? csharpNamespace = null;
+        foreach (var option in file.Options)
+        {
+            if (option.Name == "csharp_namespace" && option.Kind == OptionValueKind.String)
+            {
+                csharpNamespace = option.Value;
+            }
+        }
+
+        var @namespace = CSharpNaming.GetNamespace(package, csharpNamespace);
+        var context = new BuildContext(input.Path, package, @namespace, diagnostics);
+        if (package.Length > 0)
+        {
+            var prefix = string.Empty;
+            foreach (var part in package.Split('.'))
+            {
+                prefix = prefix.Length == 0 ? part : prefix + "." + part;
+                context.Declared[prefix] = new Declaration("package", file.PackageSpan ?? default);
+            }
+        }
+
+        var prefixForTypes = package.Length == 0 ? string.Empty : package + ".";
+        foreach (var message in file.Messages)
+        {
+            AddMessage(context, message, prefixForTypes);
+        }
+
+        foreach (var @enum in file.Enums)
+        {
+            AddEnum(context, @enum, prefixForTypes);
+        }
+
+        var services = new List<ServiceSpec>();
+        foreach (var service in file.Services)
+        {
+            var fullName = prefixForTypes + service.Name;
+            context.Declare(fullName, "service", service.NameSpan);
+            var rpcs = new List<RpcSpec>();
+            var rpcNames = new Dictionary<string, SourceSpan>();
+            foreach (var rpc in service.Rpcs)
+            {
+                if (rpcNames.TryGetValue(rpc.Name, out var first))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.DuplicateName.Id,
+                        input.Path,
+                        rpc.NameSpan,
+                        fullName + "." + rpc.Name,
+                        "as an rpc of this service at line " + (first.Start.Line + 1).ToString(CultureInfo.InvariantCulture)));
+                    continue;
+                }
+
+                rpcNames.Add(rpc.Name, rpc.NameSpan);
+                rpcs.Add(new RpcSpec(
+                    rpc.Name,
+                    rpc.Comment,
+                    rpc.NameSpan,
+                    new TypeReferenceSpec(rpc.Request.Name, rpc.Request.Streaming, rpc.Request.Span),
+                    new TypeReferenceSpec(rpc.Response.Name, rpc.Response.Streaming, rpc.Response.Span)));
+            }
+
+            services.Add(new ServiceSpec(service.Name, fullName, service.Comment, service.NameSpan, rpcs.ToEquatableArray()));
+        }
+
+        var imports = new List<ImportSpec>();
+        foreach (var import in file.Imports)
+        {
+            imports.Add(new ImportSpec(import.Path, import.Kind, import.Span));
+        }
+
+        return new ProtoFileSpec(
+            input.Path,
+            input.ImportPath,
+            input.ImportDirectories,
+            package,
+            @namespace,
+            hasSyntaxErrors,
+            imports.ToEquatableArray(),
+            context.Types.ToEquatableArray(),
+            services.ToEquatableArray(),
+            diagnostics.ToEquatableArray());
+    }
+
+    private static void AddMessage(BuildContext context, MessageNode message, string prefix)
+    {
+        var fullName = prefix + message.Name;
+        if (context.Declare(fullName, "message", message.NameSpan))
+        {
+            context.Types.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, context.Package, context.Namespace), ProtoTypeKind.Message, message.NameSpan));
+        }
+
+        var nestedPrefix = fullName + ".";
+        foreach (var nested in message.Messages)
+        {
+            AddMessage(context, nested, nestedPrefix);
+        }
+
+        foreach (var @enum in message.Enums)
+        {
+            AddEnum(context, @enum, nestedPrefix);
+        }
+    }
+
+    private static void AddEnum(BuildContext context, EnumNode @enum, string prefix)
+    {
+        var fullName = prefix + @enum.Name;
+        if (context.Declare(fullName, "enum", @enum.NameSpan))
+        {
+            context.Types.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, context.Package, context.Namespace), ProtoTypeKind.Enum, @enum.NameSpan));
+        }
+    }
+
+    private readonly record struct Declaration(string What, SourceSpan Span);
+
+    private sealed class BuildContext
+    {
+        public BuildContext(string path, string package, string @namespace, List<DiagnosticInfo> diagnostics)
+        {
+            Path = path;
+            Package = package;
+            Namespace = @namespace;
+            Diagnostics = diagnostics;
+        }
+
+        public string Path { get; }
+
+        public string Package { get; }
+
+        public string Namespace { get; }
+
+        public List<DiagnosticInfo> Diagnostics { get; }
+
+        public List<TypeSpec> Types { get; } = new();
+
+        public Dictionary<string, Declaration> Declared { get; } = new(System.StringComparer.Ordinal);
+
+        /// <summary>Records a declaration; reports and returns <c>false</c> when the name is taken.</summary>
+        public bool Declare(string fullName, string what, SourceSpan span)
+        {
+            if (Declared.TryGetValue(fullName, out var existing))
+            {
+                Diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.DuplicateName.Id,
+                    Path,
+                    span,
+                    fullName,
+                    $"as a {existing.What} at line {(existing.Span.Start.Line + 1).ToString(CultureInfo.InvariantCulture)}"));
+                return false;
+            }
+
+            Declared.Add(fullName, new Declaration(what, span));
+            return true;
+        }
+    }
+}

@@ -1,0 +1,296 @@
+using System.Collections.Generic;
+
+namespace GrpcServer.Generators.Parsing;
+
+// The syntax tree of one .proto file, as written (names are not resolved). Plain mutable
+// classes filled in by ProtoParser; the generator turns them into immutable models at once.
+
+/// <summary>A whole .proto file.</summary>
+internal sealed class ProtoFileNode
+{
+    /// <summary><c>proto2</c>, <c>proto3</c>, or <c>null</c> when no syntax statement (protoc then assumes proto2).</summary>
+    public string? Syntax { get; set; }
+
+    /// <summary>The edition (e.g. <c>2023</c>) of an editions file, else <c>null</c>.</summary>
+    public string? Edition { get; set; }
+
+    public string? Package { get; set; }
+
+    public SourceSpan? PackageSpan { get; set; }
+
+    public List<ImportNode> Imports { get; } = new();
+
+    public List<OptionNode> Options { get; } = new();
+
+    public List<MessageNode> Messages { get; } = new();
+
+    public List<EnumNode> Enums { get; } = new();
+
+    public List<ServiceNode> Services { get; } = new();
+
+    public List<ExtendNode> Extends { get; } = new();
+}
+
+internal enum ImportKind
+{
+    Plain,
+    Public,
+    Weak,
+    /// <summary><c>import option "x.proto";</c> (edition 2024): only its options are used.</summary>
+    Option,
+}
+
+internal sealed class ImportNode
+{
+    public ImportNode(string path, ImportKind kind, SourceSpan span)
+    {
+        Path = path;
+        Kind = kind;
+        Span = span;
+    }
+
+    public string Path { get; }
+
+    public ImportKind Kind { get; }
+
+    /// <summary>The span of the path string.</summary>
+    public SourceSpan Span { get; }
+}
+
+internal enum OptionValueKind
+{
+    Identifier,
+    Integer,
+    Float,
+    String,
+    Aggregate,
+}
+
+/// <summary>
+/// An option: <c>option java_package = "x";</c>, <c>[deprecated = true]</c>, or a custom one
+/// such as <c>(my.ext).field = { a: 1 }</c>. <see cref="Name"/> is normalised: parts joined by
+/// <c>.</c>, extension parts in parentheses without spaces.
+/// </summary>
+internal sealed class OptionNode
+{
+    public OptionNode(string name, OptionValueKind kind, string value, SourceSpan span)
+    {
+        Name = name;
+        Kind = kind;
+        Value = value;
+        Span = span;
+    }
+
+    public string Name { get; }
+
+    public OptionValueKind Kind { get; }
+
+    /// <summary>The value: decoded for strings, signed text for numbers, raw text for aggregates.</summary>
+    public string Value { get; }
+
+    public SourceSpan Span { get; }
+}
+
+internal enum FieldLabel
+{
+    None,
+    Optional,
+    Required,
+    Repeated,
+}
+
+internal sealed class FieldNode
+{
+    public FieldLabel Label { get; set; }
+
+    /// <summary>The type as written (<c>string</c>, <c>Foo.Bar</c>, <c>.pkg.Foo</c>); for maps <c>map&lt;K,V&gt;</c>; for groups the group name.</summary>
+    public string TypeName { get; set; } = string.Empty;
+
+    public SourceSpan TypeSpan { get; set; }
+
+    public string Name { get; set; } = string.Empty;
+
+    public SourceSpan NameSpan { get; set; }
+
+    /// <summary>The field number, or <c>-1</c> when it could not be read.</summary>
+    public long Number { get; set; }
+
+    public string? MapKeyType { get; set; }
+
+    public string? MapValueType { get; set; }
+
+    /// <summary>For a group field, the message the group declares.</summary>
+    public MessageNode? Group { get; set; }
+
+    public List<OptionNode> Options { get; } = new();
+
+    public string? Comment { get; set; }
+}
+
+internal sealed class OneofNode
+{
+    public OneofNode(string name, SourceSpan nameSpan)
+    {
+        Name = name;
+        NameSpan = nameSpan;
+    }
+
+    public string Name { get; }
+
+    public SourceSpan NameSpan { get; }
+
+    public List<FieldNode> Fields { get; } = new();
+
+    public List<OptionNode> Options { get; } = new();
+}
+
+/// <summary>A range <c>from to to</c> (inclusive) of field numbers or enum values; <c>max</c> is <see cref="long.MaxValue"/>.</summary>
+internal readonly record struct NumberRange(long From, long To, SourceSpan Span);
+
+internal sealed class ExtendNode
+{
+    public ExtendNode(string extendee, SourceSpan extendeeSpan)
+    {
+        Extendee = extendee;
+        ExtendeeSpan = extendeeSpan;
+    }
+
+    public string Extendee { get; }
+
+    public SourceSpan ExtendeeSpan { get; }
+
+    public List<FieldNode> Fields { get; } = new();
+}
+
+internal sealed class MessageNode
+{
+    public MessageNode(string name, SourceSpan nameSpan)
+    {
+        Name = name;
+        NameSpan = nameSpan;
+    }
+
+    public string Name { get; }
+
+    public SourceSpan NameSpan { get; }
+
+    public string? Comment { get; set; }
+
+    public List<FieldNode> Fields { get; } = new();
+
+    public List<OneofNode> Oneofs { get; } = new();
+
+    public List<MessageNode> Messages { get; } = new();
+
+    public List<EnumNode> Enums { get; } = new();
+
+    public List<ExtendNode> Extends { get; } = new();
+
+    public List<NumberRange> ExtensionRanges { get; } = new();
+
+    public List<NumberRange> ReservedRanges { get; } = new();
+
+    public List<string> ReservedNames { get; } = new();
+
+    public List<OptionNode> Options { get; } = new();
+}
+
+internal sealed class EnumValueNode
+{
+    public EnumValueNode(string name, SourceSpan nameSpan, long number)
+    {
+        Name = name;
+        NameSpan = nameSpan;
+        Number = number;
+    }
+
+    public string Name { get; }
+
+    public SourceSpan NameSpan { get; }
+
+    public long Number { get; }
+
+    public List<OptionNode> Options { get; } = new();
+}
+
+internal sealed class EnumNode
+{
+    public EnumNode(string name, SourceSpan nameSpan)
+    {
+        Name = name;
+        NameSpan = nameSpan;
+    }
+
+    public string Name { get; }
+
+    public SourceSpan NameSpan { get; }
+
+    public string? Comment { get; set; }
+
+    public List<EnumValueNode> Values { get; } = new();
+
+    public List<NumberRange> ReservedRanges { get; } = new();
+
+    public List<string> ReservedNames { get; } = new();
+
+    public List<OptionNode> Options { get; } = new();
+}
+
+internal sealed class ServiceNode
+{
+    public ServiceNode(string name, SourceSpan nameSpan)
+    {
+        Name = name;
+        NameSpan = nameSpan;
+    }
+
+    public string Name { get; }
+
+    public SourceSpan NameSpan { get; }
+
+    public string? Comment { get; set; }
+
+    public List<RpcNode> Rpcs { get; } = new();
+
+    public List<OptionNode> Options { get; } = new();
+}
+
+/// <summary>The request or response of an rpc: a message type name as written, maybe streamed.</summary>
+internal sealed class RpcTypeNode
+{
+    public RpcTypeNode(string name, SourceSpan span, bool streaming)
+    {
+        Name = name;
+        Span = span;
+        Streaming = streaming;
+    }
+
+    public string Name { get; }
+
+    public SourceSpan Span { get; }
+
+    public bool Streaming { get; }
+}
+
+internal sealed class RpcNode
+{
+    public RpcNode(string name, SourceSpan nameSpan, RpcTypeNode request, RpcTypeNode response)
+    {
+        Name = name;
+        NameSpan = nameSpan;
+        Request = request;
+        Response = response;
+    }
+
+    public string Name { get; }
+
+    public SourceSpan NameSpan { get; }
+
+    public RpcTypeNode Request { get; }
+
+    public RpcTypeNode Response { get; }
+
+    public string? Comment { get; set; }
+
+    public List<OptionNode> Options { get; } = new();
+}

@@ -1,0 +1,17 @@
+namespace GrpcServer.Generators.Parsing;
+
+/// <summary>The kind of a problem found while reading a .proto file.</summary>
+internal enum ProtoErrorKind
+{
+    /// <summary>The text is not valid .proto syntax (tokens or grammar).</summary>
+    Syntax,
+
+    /// <summary>The syntax is valid, but the declaration breaks a rule of the .proto language.</summary>
+    Semantic,
+}
+
+/// <summary>A problem in a .proto file, located at the token where it was found.</summary>
+internal readonly record struct ProtoError(ProtoErrorKind Kind, string Message, SourceSpan Span)
+{
+    public override string ToString() => $"{Span}: {Message}";
+}

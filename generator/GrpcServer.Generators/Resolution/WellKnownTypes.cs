@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+using GrpcServer.Generators.Diagnostics;
+using GrpcServer.Generators.Helpers;
+using GrpcServer.Generators.Model;
+using GrpcServer.Generators.Parsing;
+
+namespace GrpcServer.Generators.Resolution;
+
+/// <summary>
+/// The .proto files that ship with protoc (<c>google/protobuf/*.proto</c>), built in so that
+/// importing them needs no AdditionalFile. Only their types matter: the C# classes live in
+/// Google.Protobuf (<c>Google.Protobuf.WellKnownTypes</c>, <c>.Reflection</c>, <c>.Compiler</c>).
+/// </summary>
+internal static class WellKnownTypes
+{
+    private const string WellKnownNamespace = "Google.Protobuf.WellKnownTypes";
+
+    /// <summary>The built-in files by import path.</summary>
+    public static IReadOnlyDictionary<string, ProtoFileSpec> Files { get; } = Create();
+
+    private static Dictionary<string, ProtoFileSpec> Create()
+    {
+        var files = new Dictionary<string, ProtoFileSpec>(System.StringComparer.Ordinal);
+        void Add(string name, string package, string @namespace, string[] imports, params string[] types)
+        {
+            var path = "google/protobuf/" + name;
+            var specs = new List<TypeSpec>();
+            foreach (var type in types)
+            {
+                var kind = type.StartsWith("enum ", System.StringComparison.Ordinal) ? ProtoTypeKind.Enum : ProtoTypeKind.Message;
+                var fullName = package + "." + (kind == ProtoTypeKind.Enum ? type.Substring(5) : type);
+                specs.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, package, @namespace), kind, default));
+            }
+
+            var importSpecs = new List<ImportSpec>();
+            foreach (var import in imports)
+            {
+                importSpecs.Add(new ImportSpec(import, ImportKind.Plain, default));
+            }
+
+            files.Add(path, new ProtoFileSpec(
+                path,
+                path,
+                EquatableArray<string>.Empty,
+                package,
+                @namespace,
+                HasSyntaxErrors: false,
+                importSpecs.ToEquatableArray(),
+                specs.ToEquatableArray(),
+                EquatableArray<ServiceSpec>.Empty,
+                EquatableArray<DiagnosticInfo>.Empty));
+        }
+
+        var none = System.Array.Empty<string>();
+        const string Pb = "google.protobuf";
+        Add("any.proto", Pb, WellKnownNamespace, none, "Any");
+        Add("api.proto", Pb, WellKnownNamespace, new[] { "google/protobuf/source_context.proto", "google/protobuf/type.proto" }, "Api", "Method", "Mixin");
+        Add("duration.proto", Pb, WellKnownNamespace, none, "Duration");
+        Add("empty.proto", Pb, WellKnownNamespace, none, "Empty");
+        Add("field_mask.proto", Pb, WellKnownNamespace, none, "FieldMask");
+        Add("source_context.proto", Pb, WellKnownNamespace, none, "SourceContext");
+        Add("struct.proto", Pb, WellKnownNamespace, none, "Struct", "Value", "ListValue", "enum NullValue");
+        Add("timestamp.proto", Pb, WellKnownNamespace, none, "Timestamp");
+        Add(
+            "type.proto",
+            Pb,
+            WellKnownNamespace,
+            new[] { "google/protobuf/any.proto", "google/protobuf/source_context.proto" },
+            "Type", "Field", "enum Field.Kind", "enum Field.Cardinality", "Enum", "EnumValue", "Option", "enum Syntax");
+        Add(
+            "wrappers.proto",
+            Pb,
+            WellKnownNamespace,
+            none,
+            "DoubleValue", "FloatValue", "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue");
+        Add(
+            "descriptor.proto",
+            Pb,
+            "Google.Protobuf.Reflection",
+            none,
+            "FileDescriptorSet", "FileDescriptorProto", "DescriptorProto", "DescriptorProto.ExtensionRange", "DescriptorProto.ReservedRange",
+            "ExtensionRangeOptions", "ExtensionRangeOptions.Declaration", "enum ExtensionRangeOptions.VerificationState",
+            "FieldDescriptorProto", "enum FieldDescriptorProto.Type", "enum FieldDescriptorProto.Label",
+            "OneofDescriptorProto", "EnumDescriptorProto", "EnumDescriptorProto.EnumReservedRange", "EnumValueDescriptorProto",
+            "ServiceDescriptorProto", "MethodDescriptorProto", "FileOptions", "enum FileOptions.OptimizeMode", "MessageOptions",
+            "FieldOptions", "enum FieldOptions.CType", "enum FieldOptions.JSType", "enum FieldOptions.OptionRetention",
+            "enum FieldOptions.OptionTargetType", "FieldOptions.EditionDefault", "FieldOptions.FeatureSupport", "OneofOptions", "EnumOptions",
+            "EnumValueOptions", "ServiceOptions", "MethodOptions", "enum MethodOptions.IdempotencyLevel", "UninterpretedOption",
+            "UninterpretedOption.NamePart", "FeatureSet", "FeatureSetDefaults", "FeatureSetDefaults.FeatureSetEditionDefault",
+            "SourceCodeInfo", "SourceCodeInfo.Location", "GeneratedCodeInfo", "GeneratedCodeInfo.Annotation", "enum Edition", "enum SymbolVisibility");
+        Add(
+            "compiler/plugin.proto",
+            "google.protobuf.compiler",
+            "Google.Protobuf.Compiler",
+            new[] { "google/protobuf/descriptor.proto" },
+            "Version", "CodeGeneratorRequest", "CodeGeneratorResponse", "CodeGeneratorResponse.File", "enum CodeGeneratorResponse.Feature");
+        Add("cpp_features.proto", "pb", "Pb", new[] { "google/protobuf/descriptor.proto" }, "CppFeatures");
+        Add("java_features.proto", "pb", "Pb", new[] { "google/protobuf/descriptor.proto" }, "JavaFeatures");
+        Add("go_features.proto", "pb", "Pb", new[] { "google/protobuf/descriptor.proto" }, "GoFeatures");
+        return files;
+    }
+}

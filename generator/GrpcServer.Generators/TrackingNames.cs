@@ -1,0 +1,29 @@
+namespace GrpcServer.Generators;
+
+/// <summary>The names of the generator's pipeline steps, so tests can check what was cached.</summary>
+internal static class TrackingNames
+{
+    /// <summary>The .proto AdditionalFiles.</summary>
+    public const string ProtoFiles = nameof(ProtoFiles);
+
+    /// <summary>Each .proto file read with its import path and import directories.</summary>
+    public const string ProtoInputs = nameof(ProtoInputs);
+
+    /// <summary>Each .proto file parsed (one item per file).</summary>
+    public const string ParsedFiles = nameof(ParsedFiles);
+
+    /// <summary>All parsed files together.</summary>
+    public const string CollectedFiles = nameof(CollectedFiles);
+
+    /// <summary>Names resolved across files.</summary>
+    public const string Resolved = nameof(Resolved);
+
+    /// <summary>The model to emit (no locations).</summary>
+    public const string Model = nameof(Model);
+
+    /// <summary>The diagnostics to report.</summary>
+    public const string Diagnostics = nameof(Diagnostics);
+
+    /// <summary>Each .proto file's services, emitted one file each.</summary>
+    public const string ServiceFiles = nameof(ServiceFiles);
+}
