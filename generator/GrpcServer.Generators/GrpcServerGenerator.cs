@@ -77,6 +77,7 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
                 EquatableArray<ImportSpec>.Empty,
                 EquatableArray<TypeSpec>.Empty,
                 EquatableArray<ServiceSpec>.Empty,
+                EquatableArray<string>.Empty,
                 new EquatableArray<DiagnosticInfo>(new[] { InternalError("parsing " + input.ImportPath, exception, input.Path) }));
         }
     }

@@ -14,6 +14,7 @@ namespace GrpcServer.Generators.Model;
 /// <param name="Imports">The imports in declaration order.</param>
 /// <param name="Types">Every message and enum declared (nested ones too), in declaration order.</param>
 /// <param name="Services">The services in declaration order.</param>
+/// <param name="EnumValues">The full names of all enum values (which protobuf scopes beside their enum, not inside it).</param>
 /// <param name="Diagnostics">Problems found in this file alone.</param>
 internal sealed record ProtoFileSpec(
     string Path,
@@ -25,6 +26,7 @@ internal sealed record ProtoFileSpec(
     EquatableArray<ImportSpec> Imports,
     EquatableArray<TypeSpec> Types,
     EquatableArray<ServiceSpec> Services,
+    EquatableArray<string> EnumValues,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>An import statement.</summary>

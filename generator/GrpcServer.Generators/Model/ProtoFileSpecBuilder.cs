@@ -55,27 +55,24 @@ internal static class ProtoFileSpecBuilder
             AddEnum(context, @enum, prefixForTypes);
         }
 
+        foreach (var extend in file.Extends)
+        {
+            AddExtend(context, extend, prefixForTypes);
+        }
+
         var services = new List<ServiceSpec>();
         foreach (var service in file.Services)
         {
             var fullName = prefixForTypes + service.Name;
             context.Declare(fullName, "service", service.NameSpan);
             var rpcs = new List<RpcSpec>();
-            var rpcNames = new Dictionary<string, SourceSpan>();
             foreach (var rpc in service.Rpcs)
             {
-                if (rpcNames.TryGetValue(rpc.Name, out var first))
+                if (!context.Declare(fullName + "." + rpc.Name, "rpc", rpc.NameSpan))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.DuplicateName.Id,
-                        input.Path,
-                        rpc.NameSpan,
-                        fullName + "." + rpc.Name,
-                        "as an rpc of this service at line " + (first.Start.Line + 1).ToString(CultureInfo.InvariantCulture)));
                     continue;
                 }
 
-                rpcNames.Add(rpc.Name, rpc.NameSpan);
                 rpcs.Add(new RpcSpec(
                     rpc.Name,
                     rpc.Comment,
@@ -103,6 +100,7 @@ internal static class ProtoFileSpecBuilder
             imports.ToEquatableArray(),
             context.Types.ToEquatableArray(),
             services.ToEquatableArray(),
+            context.EnumValues.ToEquatableArray(),
             diagnostics.ToEquatableArray());
     }
 
@@ -115,6 +113,16 @@ internal static class ProtoFileSpecBuilder
         }
 
         var nestedPrefix = fullName + ".";
+        foreach (var oneof in message.Oneofs)
+        {
+            context.Declare(nestedPrefix + oneof.Name, "oneof", oneof.NameSpan);
+        }
+
+        foreach (var field in message.Fields)
+        {
+            context.Declare(nestedPrefix + field.Name, "field", field.NameSpan);
+        }
+
         foreach (var nested in message.Messages)
         {
             AddMessage(context, nested, nestedPrefix);
@@ -124,6 +132,19 @@ internal static class ProtoFileSpecBuilder
         {
             AddEnum(context, @enum, nestedPrefix);
         }
+
+        foreach (var extend in message.Extends)
+        {
+            AddExtend(context, extend, nestedPrefix);
+        }
+    }
+
+    private static void AddExtend(BuildContext context, ExtendNode extend, string prefix)
+    {
+        foreach (var field in extend.Fields)
+        {
+            context.Declare(prefix + field.Name, "extension", field.NameSpan);
+        }
     }
 
     private static void AddEnum(BuildContext context, EnumNode @enum, string prefix)
@@ -132,6 +153,15 @@ internal static class ProtoFileSpecBuilder
         if (context.Declare(fullName, "enum", @enum.NameSpan))
         {
             context.Types.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, context.Package, context.Namespace), ProtoTypeKind.Enum, @enum.NameSpan));
+        }
+
+        // Enum values are scoped beside their enum (C++ style), not inside it.
+        foreach (var value in @enum.Values)
+        {
+            if (context.Declare(prefix + value.Name, "enum value", value.NameSpan))
+            {
+                context.EnumValues.Add(prefix + value.Name);
+            }
         }
     }
 
@@ -156,6 +186,8 @@ internal static class ProtoFileSpecBuilder
         public List<DiagnosticInfo> Diagnostics { get; }
 
         public List<TypeSpec> Types { get; } = new();
+
+        public List<string> EnumValues { get; } = new();
 
         public Dictionary<string, Declaration> Declared { get; } = new(System.StringComparer.Ordinal);
 

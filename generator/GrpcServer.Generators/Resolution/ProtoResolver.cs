@@ -30,6 +30,8 @@ internal static class ProtoResolver
         Message,
         Enum,
         Service,
+        Rpc,
+        EnumValue,
     }
 
     private sealed class Symbol
@@ -168,6 +170,15 @@ internal static class ProtoResolver
         foreach (var service in file.Services)
         {
             Add(new Symbol(SymbolKind.Service, service.FullName, string.Empty, file), service.NameSpan);
+            foreach (var rpc in service.Rpcs)
+            {
+                Add(new Symbol(SymbolKind.Rpc, service.FullName + "." + rpc.Name, string.Empty, file), rpc.NameSpan);
+            }
+        }
+
+        foreach (var value in file.EnumValues)
+        {
+            Add(new Symbol(SymbolKind.EnumValue, value, string.Empty, file), null);
         }
 
         void Add(Symbol symbol, SourceSpan? span)
@@ -403,10 +414,12 @@ internal static class ProtoResolver
     }
 
     /// <summary>
-    /// protoc's name lookup (<c>DescriptorBuilder::LookupSymbolNoPlaceholder</c>): a leading dot
-    /// means fully qualified; otherwise the first part of the name is searched from the innermost
-    /// scope outwards, and the rest of a compound name is then looked up only inside the first
-    /// aggregate (package, message, enum or service) found. A simple name skips non-types.
+    /// protoc's name lookup (<c>DescriptorBuilder::LookupSymbolNoPlaceholder</c>, in the
+    /// <c>LOOKUP_ALL</c> mode protoc uses for rpc input and output types): a leading dot means
+    /// fully qualified; otherwise the first part of the name is searched from the innermost scope
+    /// (the rpc's own full name) outwards, and the rest of a compound name is then looked up only
+    /// inside the first aggregate (package, message, enum or service) found. A simple name takes
+    /// the first symbol found, whatever it is: <c>rpc Ping(Ping)</c> names the rpc itself.
     /// </summary>
     private static Symbol? LookupType(string name, string scope, Func<string, Symbol?> find)
     {
@@ -430,15 +443,14 @@ internal static class ProtoResolver
             var candidate = find(scopeToTry + "." + firstPart);
             if (candidate is not null)
             {
-                if (dot >= 0)
-                {
-                    // Every symbol kind we track is an aggregate.
-                    return find(scopeToTry + "." + name);
-                }
-
-                if (candidate.Kind is SymbolKind.Message or SymbolKind.Enum)
+                if (dot < 0)
                 {
                     return candidate;
+                }
+
+                if (candidate.Kind is SymbolKind.Package or SymbolKind.Message or SymbolKind.Enum or SymbolKind.Service)
+                {
+                    return find(scopeToTry + "." + name);
                 }
             }
         }
@@ -473,7 +485,9 @@ internal static class ProtoResolver
         SymbolKind.Package => "package",
         SymbolKind.Message => "message",
         SymbolKind.Enum => "enum",
-        _ => "service",
+        SymbolKind.Service => "service",
+        SymbolKind.Rpc => "rpc",
+        _ => "enum value",
     };
 
     /// <summary>

@@ -48,6 +48,7 @@ internal static class WellKnownTypes
                 importSpecs.ToEquatableArray(),
                 specs.ToEquatableArray(),
                 EquatableArray<ServiceSpec>.Empty,
+                EquatableArray<string>.Empty,
                 EquatableArray<DiagnosticInfo>.Empty));
         }
 

@@ -1,0 +1,171 @@
+using GrpcServer.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace GrpcServer.Generators.Tests;
+
+/// <summary>
+/// Differential tests against the real protoc and gRPC C# plugin from Grpc.Tools: the generated
+/// code must compile, with no error and no warning, against the classes protoc generates.
+/// </summary>
+public sealed class ProtocCompileTests
+{
+    /// <summary>The realistic .proto files of Protos/ (paths relative to it).</summary>
+    public static readonly string[] ProtoFiles =
+    [
+        "greet.proto",
+        "route_guide.proto",
+        "shop/common.proto",
+        "shop/orders.proto",
+        "no_package.proto",
+        "custom_namespace.proto",
+        "well_known.proto",
+    ];
+
+    /// <summary>User code written against protoc's classes, calling every generated AddHandler shape.</summary>
+    private const string HandlersSource = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Google.Protobuf.WellKnownTypes;
+        using GrpcServer;
+
+        internal static class Handlers
+        {
+            public static RpcServer AddAll(RpcServer server) => server
+                // greet.proto: both unary shapes, with and without package, and the typed descriptor.
+                .AddHandler("Greeter", "SayHello", (Helloworld.HelloRequest request, Context context) => new Helloworld.HelloReply { Message = "Hi " + request.Name })
+                .AddHandler("Greeter", "SayHello", async (Helloworld.HelloRequest request, Context context) => { await Task.Yield(); return new Helloworld.HelloReply(); }, package: "helloworld")
+                .AddHandler(Helloworld.GreeterRpcs.SayHello, (request, context) => new Helloworld.HelloReply())
+                // route_guide.proto: all four kinds, lambdas and method groups.
+                .AddHandler("RouteGuide", "GetFeature", (Routeguide.Point point, Context context) => new Routeguide.Feature { Location = point })
+                .AddHandler("RouteGuide", "ListFeatures", (Routeguide.Rectangle area, Context context) => new List<Routeguide.Feature>())
+                .AddHandler("RouteGuide", "ListFeatures", ListFeatures)
+                .AddHandler("RouteGuide", "RecordRoute", RecordRoute)
+                .AddHandler("RouteGuide", "RouteChat", RouteChat)
+                .AddHandler(Routeguide.RouteGuideRpcs.RouteChat, RouteChat)
+                // shop/orders.proto: nested types, another package, a well-known type.
+                .AddHandler("OrderService", "GetOrder", (Acme.Shop.V1.GetOrderRequest request, Context context) => new Acme.Shop.V1.Order { Id = request.Id })
+                .AddHandler("OrderService", "PriceLine", (Acme.Shop.V1.Order.Types.Line line, Context context) => line.Price ?? new Acme.CommonTypes.Money())
+                .AddHandler("OrderService", "Watch", (Acme.Shop.V1.GetOrderRequest request, Context context) => new[] { new Acme.Shop.V1.Order.Types.Line() })
+                .AddHandler("OrderService", "Clear", (Empty request, Context context) => new Empty())
+                // no_package.proto: the global namespace.
+                .AddHandler("Echo", "Say", (EchoMessage message, Context context) => message)
+                .AddHandler("Echo", "Chat", Chat)
+                // custom_namespace.proto: csharp_namespace; an rpc named like its request type.
+                .AddHandler("Pinger", "Ping", (Custom.Api.Ping ping, Context context) => new Custom.Api.Pong { ReceivedAt = ping.SentAt })
+                .AddHandler("Pinger", "Upload", Upload)
+                .AddHandler(Custom.Api.PingerRpcs.Ping, (ping, context) => new Custom.Api.Pong())
+                // well_known.proto: well-known types as request and response.
+                .AddHandler("Clock", "Now", (Empty request, Context context) => Timestamp.FromDateTime(DateTime.UtcNow))
+                .AddHandler("Clock", "Sleep", (Duration duration, Context context) => new Empty())
+                .AddHandler("Clock", "Ticks", Ticks)
+                .AddHandler("Clock", "Echo", (StringValue value, Context context) => value)
+                .AddHandler("Clock", "Reset", (Empty request, Context context) => request);
+
+            private static async IAsyncEnumerable<Routeguide.Feature> ListFeatures(Routeguide.Rectangle area, Context context)
+            {
+                await Task.Yield();
+                yield return new Routeguide.Feature();
+            }
+
+            private static async Task<Routeguide.RouteSummary> RecordRoute(IAsyncEnumerable<Routeguide.Point> points, Context context)
+            {
+                var count = 0;
+                await foreach (var point in points)
+                {
+                    count++;
+                }
+
+                return new Routeguide.RouteSummary { PointCount = count };
+            }
+
+            private static async IAsyncEnumerable<Routeguide.RouteNote> RouteChat(IAsyncEnumerable<Routeguide.RouteNote> notes, Context context)
+            {
+                await foreach (var note in notes)
+                {
+                    yield return note;
+                }
+            }
+
+            private static async IAsyncEnumerable<EchoMessage> Chat(IAsyncEnumerable<EchoMessage> messages, Context context)
+            {
+                await foreach (var message in messages)
+                {
+                    yield return message;
+                }
+            }
+
+            private static async Task<Custom.Api.Pong> Upload(IAsyncEnumerable<Custom.Api.Ping> pings, Context context)
+            {
+                await foreach (var ping in pings)
+                {
+                }
+
+                return new Custom.Api.Pong();
+            }
+
+            private static IEnumerable<Timestamp> Ticks(Duration interval, Context context)
+            {
+                yield return Timestamp.FromDateTime(DateTime.UtcNow);
+            }
+        }
+        """;
+
+    [Fact]
+    public void Generated_code_compiles_without_errors_or_warnings_against_protoc_output()
+    {
+        var protocSources = Protoc.GenerateCSharp(TestPaths.ProtosDirectory, ProtoFiles);
+        Assert.NotEmpty(protocSources);
+        var compilation = GeneratorHarness.CreateCompilation(
+            PlatformReferences(),
+            [.. protocSources.Select(s => s.Text), HandlersSource]);
+        var options = new TestOptionsProvider(
+            new Dictionary<string, string> { ["build_property.ProjectDir"] = TestPaths.ProjectDirectory },
+            ProtoFiles.ToDictionary(
+                p => Path.Combine(TestPaths.ProtosDirectory, p),
+                _ => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["build_metadata.AdditionalFiles.ProtoRoot"] = "Protos" }));
+        var driver = GeneratorHarness.CreateDriver(ProtoFiles.Select(p => (Path.Combine(TestPaths.ProtosDirectory, p), File.ReadAllText(Path.Combine(TestPaths.ProtosDirectory, p)))), options);
+
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+
+        Assert.Empty(generatorDiagnostics);
+        var generated = driver.RunGenerators(compilation).GetRunResult().GeneratedTrees;
+        Assert.Equal(8, generated.Length);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
+        Assert.True(problems.Count == 0, "The compilation has errors or warnings:\n" + string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Handler_of_the_wrong_type_does_not_compile()
+    {
+        // Proves the compile test above can fail: a handler whose response is not the RPC's.
+        var protocSources = Protoc.GenerateCSharp(TestPaths.ProtosDirectory, ["greet.proto"]);
+        var compilation = GeneratorHarness.CreateCompilation(
+            PlatformReferences(),
+            [.. protocSources.Select(s => s.Text), """
+                using GrpcServer;
+                internal static class Wrong
+                {
+                    public static RpcServer Add(RpcServer server) =>
+                        server.AddHandler("Greeter", "SayHello", (Helloworld.HelloRequest request, Context context) => new Helloworld.HelloRequest());
+                }
+                """]);
+        var wrongTree = compilation.SyntaxTrees.Last();
+        var driver = GeneratorHarness.CreateDriver([GeneratorHarness.Proto("greet.proto")]);
+
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+
+        Assert.Contains(output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree == wrongTree);
+    }
+
+    /// <summary>The assemblies this test runs with: the .NET and ASP.NET Core frameworks, Google.Protobuf, Grpc.Core.Api and GrpcServer.</summary>
+    internal static IReadOnlyList<MetadataReference> PlatformReferences()
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return paths
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToList();
+    }
+}
