@@ -1,0 +1,93 @@
+using Grpc.Core;
+using Routeguide;
+using RouteGuide;
+
+namespace GrpcServer.Tests;
+
+/// <summary>The RouteGuide sample's handlers, one of each RPC kind, served and called for real.</summary>
+public sealed class RouteGuideSampleTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    private static readonly Feature[] s_features =
+    [
+        new() { Name = "A", Location = new Point { Latitude = 10, Longitude = 10 } },
+        new() { Name = "B", Location = new Point { Latitude = 20, Longitude = 20 } },
+        new() { Name = "far", Location = new Point { Latitude = 900, Longitude = 900 } },
+    ];
+
+    private static Task<TestServer> StartAsync() => TestServer.StartAsync(s => new RouteGuideHandlers(s_features).AddTo(s));
+
+    [Fact]
+    public async Task GetFeature_returns_the_feature_at_the_point()
+    {
+        await using var server = await StartAsync();
+
+        var feature = await new Routeguide.RouteGuide.RouteGuideClient(server.Channel).GetFeatureAsync(new Point { Latitude = 20, Longitude = 20 });
+
+        Assert.Equal("B", feature.Name);
+    }
+
+    [Fact]
+    public async Task ListFeatures_streams_the_features_inside_the_rectangle()
+    {
+        await using var server = await StartAsync();
+        var rectangle = new Rectangle { Lo = new Point { Latitude = 0, Longitude = 0 }, Hi = new Point { Latitude = 100, Longitude = 100 } };
+
+        using var call = new Routeguide.RouteGuide.RouteGuideClient(server.Channel).ListFeatures(rectangle);
+        var names = new List<string>();
+        await foreach (var feature in call.ResponseStream.ReadAllAsync().WithCancellation(new CancellationTokenSource(s_timeout).Token))
+        {
+            names.Add(feature.Name);
+        }
+
+        Assert.Equal(["A", "B"], names);
+    }
+
+    [Fact]
+    public async Task ListFeatures_without_a_corner_is_INVALID_ARGUMENT()
+    {
+        await using var server = await StartAsync();
+
+        using var call = new Routeguide.RouteGuide.RouteGuideClient(server.Channel).ListFeatures(new Rectangle());
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task RecordRoute_summarises_the_points_sent()
+    {
+        await using var server = await StartAsync();
+
+        using var call = new Routeguide.RouteGuide.RouteGuideClient(server.Channel).RecordRoute();
+        foreach (var feature in s_features)
+        {
+            await call.RequestStream.WriteAsync(feature.Location);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var summary = await call.ResponseAsync.WaitAsync(s_timeout);
+
+        Assert.Equal(3, summary.PointCount);
+        Assert.Equal(3, summary.FeatureCount);
+        Assert.True(summary.Distance > 0);
+    }
+
+    [Fact]
+    public async Task RouteChat_answers_each_note_with_the_earlier_notes_at_its_point()
+    {
+        await using var server = await StartAsync();
+        var here = new Point { Latitude = 1, Longitude = 1 };
+
+        using var call = new Routeguide.RouteGuide.RouteGuideClient(server.Channel).RouteChat();
+        await call.RequestStream.WriteAsync(new RouteNote { Location = here, Message = "first" });
+        await call.RequestStream.WriteAsync(new RouteNote { Location = here, Message = "second" });
+        Assert.True(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
+        var answer = call.ResponseStream.Current;
+        await call.RequestStream.CompleteAsync();
+
+        Assert.Equal("first", answer.Message);
+        Assert.False(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
+    }
+}
