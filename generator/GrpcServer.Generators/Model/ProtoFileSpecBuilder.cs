@@ -40,7 +40,7 @@ internal static class ProtoFileSpecBuilder
             foreach (var part in package.Split('.'))
             {
                 prefix = prefix.Length == 0 ? part : prefix + "." + part;
-                context.Declared[prefix] = new Declaration("package", file.PackageSpan ?? default);
+                context.Declared[prefix] = new Declaration("a package", file.PackageSpan ?? default);
             }
         }
 
@@ -64,11 +64,11 @@ internal static class ProtoFileSpecBuilder
         foreach (var service in file.Services)
         {
             var fullName = prefixForTypes + service.Name;
-            context.Declare(fullName, "service", service.NameSpan);
+            context.Declare(fullName, "a service", service.NameSpan);
             var rpcs = new List<RpcSpec>();
             foreach (var rpc in service.Rpcs)
             {
-                if (!context.Declare(fullName + "." + rpc.Name, "rpc", rpc.NameSpan))
+                if (!context.Declare(fullName + "." + rpc.Name, "an rpc", rpc.NameSpan))
                 {
                     continue;
                 }
@@ -107,7 +107,7 @@ internal static class ProtoFileSpecBuilder
     private static void AddMessage(BuildContext context, MessageNode message, string prefix)
     {
         var fullName = prefix + message.Name;
-        if (context.Declare(fullName, "message", message.NameSpan))
+        if (context.Declare(fullName, "a message", message.NameSpan))
         {
             context.Types.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, context.Package, context.Namespace), ProtoTypeKind.Message, message.NameSpan));
         }
@@ -115,12 +115,12 @@ internal static class ProtoFileSpecBuilder
         var nestedPrefix = fullName + ".";
         foreach (var oneof in message.Oneofs)
         {
-            context.Declare(nestedPrefix + oneof.Name, "oneof", oneof.NameSpan);
+            context.Declare(nestedPrefix + oneof.Name, "a oneof", oneof.NameSpan);
         }
 
         foreach (var field in message.Fields)
         {
-            context.Declare(nestedPrefix + field.Name, "field", field.NameSpan);
+            context.Declare(nestedPrefix + field.Name, "a field", field.NameSpan);
         }
 
         foreach (var nested in message.Messages)
@@ -143,14 +143,14 @@ internal static class ProtoFileSpecBuilder
     {
         foreach (var field in extend.Fields)
         {
-            context.Declare(prefix + field.Name, "extension", field.NameSpan);
+            context.Declare(prefix + field.Name, "an extension", field.NameSpan);
         }
     }
 
     private static void AddEnum(BuildContext context, EnumNode @enum, string prefix)
     {
         var fullName = prefix + @enum.Name;
-        if (context.Declare(fullName, "enum", @enum.NameSpan))
+        if (context.Declare(fullName, "an enum", @enum.NameSpan))
         {
             context.Types.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, context.Package, context.Namespace), ProtoTypeKind.Enum, @enum.NameSpan));
         }
@@ -158,7 +158,7 @@ internal static class ProtoFileSpecBuilder
         // Enum values are scoped beside their enum (C++ style), not inside it.
         foreach (var value in @enum.Values)
         {
-            if (context.Declare(prefix + value.Name, "enum value", value.NameSpan))
+            if (context.Declare(prefix + value.Name, "an enum value", value.NameSpan))
             {
                 context.EnumValues.Add(prefix + value.Name);
             }
@@ -201,7 +201,7 @@ internal static class ProtoFileSpecBuilder
                     Path,
                     span,
                     fullName,
-                    $"as a {existing.What} at line {(existing.Span.Start.Line + 1).ToString(CultureInfo.InvariantCulture)}"));
+                    $"as {existing.What} at line {(existing.Span.Start.Line + 1).ToString(CultureInfo.InvariantCulture)}"));
                 return false;
             }
 

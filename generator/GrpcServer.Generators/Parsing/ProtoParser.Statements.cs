@@ -368,11 +368,11 @@ internal sealed partial class ProtoParser
         var number = ParseSignedInteger($"a field number for {what}", long.MinValue, long.MaxValue, out var span);
         if (number < 1 || number > MaxFieldNumber)
         {
-            AddSemanticError($"the number of {what} must be between 1 and {MaxFieldNumber}, not {number}", span);
+            AddSemanticError($"the number of {what} must be between 1 and {Invariant(MaxFieldNumber)}, not {Invariant(number)}", span);
         }
         else if (number is >= 19_000 and <= 19_999)
         {
-            AddSemanticError($"the number of {what} is {number}; numbers 19000 to 19999 are reserved for the protobuf implementation", span);
+            AddSemanticError($"the number of {what} is {Invariant(number)}; numbers 19000 to 19999 are reserved for the protobuf implementation", span);
         }
 
         return number;
@@ -401,7 +401,7 @@ internal sealed partial class ProtoParser
 
             if (to < from)
             {
-                AddSemanticError($"the {what} range {from} to {to} is empty: the end is less than the start", span);
+                AddSemanticError($"the {what} range {Invariant(from)} to {Invariant(to)} is empty: the end is less than the start", span);
             }
 
             ranges.Add(new NumberRange(from, to, span));
@@ -597,7 +597,8 @@ internal sealed partial class ProtoParser
     private RpcTypeNode ParseRpcType(string expected)
     {
         var streaming = false;
-        if (Current.IsIdentifier("stream") && !PeekToken(1).IsSymbol(')') && !PeekToken(1).IsSymbol('.'))
+        // As in protoc, 'stream' before anything but ')' is the keyword ('stream.Foo' streams '.Foo').
+        if (Current.IsIdentifier("stream") && !PeekToken(1).IsSymbol(')'))
         {
             streaming = true;
             Next();

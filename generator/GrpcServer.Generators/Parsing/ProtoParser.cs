@@ -222,7 +222,7 @@ internal sealed partial class ProtoParser
         if (++_depth > MaxDepth)
         {
             _depth--;
-            AddError($"declarations are nested more than {MaxDepth} levels deep", Current.Span);
+            AddError($"declarations are nested more than {Invariant(MaxDepth)} levels deep", Current.Span);
             throw new StatementAbort();
         }
     }
@@ -341,12 +341,14 @@ internal sealed partial class ProtoParser
         var limit = negative ? (min < 0 ? (ulong)(-(min + 1)) + 1 : 0) : (ulong)max;
         if (magnitude > limit)
         {
-            AddSemanticError($"integer '{(negative ? "-" : string.Empty)}{token.Text}' is out of range [{min}, {max}]", span);
+            AddSemanticError($"integer '{(negative ? "-" : string.Empty)}{token.Text}' is out of range [{Invariant(min)}, {Invariant(max)}]", span);
             return negative ? min : max;
         }
 
         return negative ? unchecked((long)(0UL - magnitude)) : (long)magnitude;
     }
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Parses a decimal, octal (leading 0) or hex (0x) integer literal.</summary>
     internal static bool TryParseInteger(string text, out ulong value)

@@ -198,7 +198,7 @@ internal static class ProtoResolver
                     file.Path,
                     span,
                     symbol.FullName,
-                    $"as a {Describe(clash.Kind)} in '{clash.File.ImportPath}'"));
+                    $"as {WithArticle(clash.Kind)} in '{clash.File.ImportPath}'"));
                 return;
             }
 
@@ -479,6 +479,8 @@ internal static class ProtoResolver
 
         return string.Empty;
     }
+
+    private static string WithArticle(SymbolKind kind) => kind is SymbolKind.Enum or SymbolKind.EnumValue or SymbolKind.Rpc ? "an " + Describe(kind) : "a " + Describe(kind);
 
     private static string Describe(SymbolKind kind) => kind switch
     {

@@ -57,9 +57,15 @@ internal static class GeneratorHarness
                 specificDiagnosticOptions: new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
 
     /// <summary>A driver with the .proto files <paramref name="protos"/> (paths relative to <see cref="ProjectDir"/>).</summary>
-    public static GeneratorDriver CreateDriver(IEnumerable<(string Path, string Text)> protos, TestOptionsProvider? options = null, bool trackSteps = false)
+    public static GeneratorDriver CreateDriver(IEnumerable<(string Path, string Text)> protos, TestOptionsProvider? options = null, bool trackSteps = false) =>
+        CreateDriver(ToAdditionalTexts(protos), options, trackSteps);
+
+    /// <summary>The .proto files as AdditionalFiles (paths relative to <see cref="ProjectDir"/> unless rooted).</summary>
+    public static IReadOnlyList<AdditionalText> ToAdditionalTexts(IEnumerable<(string Path, string Text)> protos) =>
+        protos.Select(p => (AdditionalText)new InMemoryAdditionalText(Path.IsPathRooted(p.Path) ? p.Path : ProjectDir + p.Path, p.Text)).ToList();
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts, TestOptionsProvider? options = null, bool trackSteps = false)
     {
-        var texts = protos.Select(p => (AdditionalText)new InMemoryAdditionalText(Path.IsPathRooted(p.Path) ? p.Path : ProjectDir + p.Path, p.Text));
         options ??= new TestOptionsProvider(new Dictionary<string, string> { ["build_property.ProjectDir"] = ProjectDir });
         return CSharpGeneratorDriver.Create(
             [new GrpcServerGenerator().AsSourceGenerator()],

@@ -1,0 +1,130 @@
+using System.Collections;
+using System.Reflection;
+using GrpcServer.Generators.Model;
+using GrpcServer.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using static GrpcServer.Generators.Tests.Infrastructure.GeneratorHarness;
+
+namespace GrpcServer.Generators.Tests;
+
+/// <summary>The incremental pipeline re-does only the work an edit requires.</summary>
+public sealed class CachingTests
+{
+    private static readonly string[] Files = ["greet.proto", "route_guide.proto", "shop/common.proto", "shop/orders.proto"];
+
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation, IReadOnlyList<AdditionalText> Texts) FirstRun()
+    {
+        var compilation = CreateCompilation(Basic.Reference.Assemblies.Net100.References.All, "class Program { }");
+        var texts = ToAdditionalTexts(Files.Select(f => Proto(f)));
+        var driver = CreateDriver(texts, trackSteps: true).RunGenerators(compilation);
+        return (driver, compilation, texts);
+    }
+
+    private static AdditionalText Find(IReadOnlyList<AdditionalText> texts, string file) =>
+        texts.Single(t => t.Path == ProjectDir + file);
+
+    private static IReadOnlyList<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorDriver driver, string stepName) =>
+        driver.GetRunResult().Results.Single().TrackedSteps[stepName]
+            .SelectMany(step => step.Outputs)
+            .ToList();
+
+    [Fact]
+    public void Unrelated_csharp_edit_parses_nothing_and_regenerates_nothing()
+    {
+        var (driver, compilation, _) = FirstRun();
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Other { }", GeneratorHarness.ParseOptions));
+        driver = driver.RunGenerators(edited);
+
+        Assert.All(Outputs(driver, TrackingNames.ProtoInputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.All(Outputs(driver, TrackingNames.ParsedFiles), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.All(Outputs(driver, TrackingNames.Model), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.All(Outputs(driver, TrackingNames.ServiceFiles), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void Editing_one_proto_reparses_that_file_alone()
+    {
+        var (driver, compilation, texts) = FirstRun();
+        var old = Find(texts, "route_guide.proto");
+        var text = Proto("route_guide.proto").Text.Replace("rpc GetFeature(Point)", "rpc GetFeatureAt(Point)", StringComparison.Ordinal);
+
+        driver = driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, text)).RunGenerators(compilation);
+
+        var parsed = Outputs(driver, TrackingNames.ParsedFiles);
+        Assert.Equal(Files.Length, parsed.Count);
+        var modified = Assert.Single(parsed, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal("route_guide.proto", ((ProtoFileSpec)modified.Value).ImportPath);
+        Assert.All(parsed.Where(o => o != modified), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+
+        var files = Outputs(driver, TrackingNames.ServiceFiles);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(files, o => ((ServiceFileModel)o.Value).HintName == "route_guide.proto.g.cs").Reason);
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(files, o => ((ServiceFileModel)o.Value).HintName == "greet.proto.g.cs").Reason);
+    }
+
+    [Fact]
+    public void Moving_text_in_a_proto_changes_diagnostics_only_not_generated_source()
+    {
+        var (driver, compilation, texts) = FirstRun();
+        var old = Find(texts, "greet.proto");
+
+        driver = driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, "\n\n" + Proto("greet.proto").Text)).RunGenerators(compilation);
+
+        Assert.Single(Outputs(driver, TrackingNames.ParsedFiles), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.NotEqual(IncrementalStepRunReason.Modified, Assert.Single(Outputs(driver, TrackingNames.Model)).Reason);
+        Assert.All(Outputs(driver, TrackingNames.ServiceFiles), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
+    }
+
+    [Fact]
+    public void No_step_output_holds_a_compilation_symbol_or_syntax_node()
+    {
+        var (driver, _, _) = FirstRun();
+
+        var ours = typeof(TrackingNames).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
+        var steps = driver.GetRunResult().Results.Single().TrackedSteps;
+        Assert.All(ours, name => Assert.Contains(name, steps.Keys));
+        foreach (var (name, runs) in steps.Where(s => ours.Contains(s.Key)))
+        {
+            foreach (var run in runs)
+            {
+                foreach (var (value, _) in run.Outputs)
+                {
+                    // The first step is the AdditionalTexts input itself; every later step must hold plain values.
+                    AssertHoldsNoRoslynObjects(value, name, allowAdditionalText: name == TrackingNames.ProtoFiles, new HashSet<object>(ReferenceEqualityComparer.Instance));
+                }
+            }
+        }
+    }
+
+    private static void AssertHoldsNoRoslynObjects(object? value, string step, bool allowAdditionalText, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !seen.Add(value) ||
+            (allowAdditionalText && value is AdditionalText))
+        {
+            return;
+        }
+
+        Assert.False(
+            value is Compilation or ISymbol or SyntaxNode or SyntaxTree or SemanticModel or Location or AdditionalText or Diagnostic,
+            $"Step {step} holds a {value.GetType().Name}, which defeats caching.");
+
+        if (value is IEnumerable sequence)
+        {
+            foreach (var item in sequence)
+            {
+                AssertHoldsNoRoslynObjects(item, step, allowAdditionalText, seen);
+            }
+
+            return;
+        }
+
+        for (var type = value.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        {
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                AssertHoldsNoRoslynObjects(field.GetValue(value), step, allowAdditionalText, seen);
+            }
+        }
+    }
+}
