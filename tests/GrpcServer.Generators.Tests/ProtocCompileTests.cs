@@ -115,25 +115,45 @@ public sealed class ProtocCompileTests
     [Fact]
     public void Generated_code_compiles_without_errors_or_warnings_against_protoc_output()
     {
-        var protocSources = Protoc.GenerateCSharp(TestPaths.ProtosDirectory, ProtoFiles);
+        var generated = CompileWithProtoc(ProtoFiles, HandlersSource);
+
+        Assert.Equal(8, generated);
+    }
+
+    [Fact]
+    public void Language_corpus_generates_code_that_compiles_against_protoc_output()
+    {
+        // proto2 groups and extensions, editions, public import chains, scoping: the C# names must be protoc's.
+        var generated = CompileWithProtoc(DescriptorSetTests.Corpus);
+
+        Assert.Equal(12, generated);
+    }
+
+    /// <summary>
+    /// Compiles protoc's C# for <paramref name="files"/> plus <paramref name="userSources"/> with the
+    /// generator running over the same .proto files; asserts no generator diagnostic and no compiler
+    /// error or warning; returns the number of generated files.
+    /// </summary>
+    private static int CompileWithProtoc(IReadOnlyList<string> files, params string[] userSources)
+    {
+        var protocSources = Protoc.GenerateCSharp(TestPaths.ProtosDirectory, files);
         Assert.NotEmpty(protocSources);
         var compilation = GeneratorHarness.CreateCompilation(
             PlatformReferences(),
-            [.. protocSources.Select(s => s.Text), HandlersSource]);
+            [.. protocSources.Select(s => s.Text), .. userSources]);
         var options = new TestOptionsProvider(
             new Dictionary<string, string> { ["build_property.ProjectDir"] = TestPaths.ProjectDirectory },
-            ProtoFiles.ToDictionary(
+            files.ToDictionary(
                 p => Path.Combine(TestPaths.ProtosDirectory, p),
                 _ => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["build_metadata.AdditionalFiles.ProtoRoot"] = "Protos" }));
-        var driver = GeneratorHarness.CreateDriver(ProtoFiles.Select(p => (Path.Combine(TestPaths.ProtosDirectory, p), File.ReadAllText(Path.Combine(TestPaths.ProtosDirectory, p)))), options);
+        var driver = GeneratorHarness.CreateDriver(files.Select(p => (Path.Combine(TestPaths.ProtosDirectory, p), File.ReadAllText(Path.Combine(TestPaths.ProtosDirectory, p)))), options);
 
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
 
         Assert.Empty(generatorDiagnostics);
-        var generated = driver.RunGenerators(compilation).GetRunResult().GeneratedTrees;
-        Assert.Equal(8, generated.Length);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
         Assert.True(problems.Count == 0, "The compilation has errors or warnings:\n" + string.Join("\n", problems));
+        return driver.GetRunResult().GeneratedTrees.Length;
     }
 
     [Fact]

@@ -145,6 +145,11 @@ internal static class ProtoFileSpecBuilder
         {
             context.Declare(prefix + field.Name, "an extension", field.NameSpan);
         }
+
+        foreach (var group in extend.Groups)
+        {
+            AddMessage(context, group, prefix);
+        }
     }
 
     private static void AddEnum(BuildContext context, EnumNode @enum, string prefix)

@@ -160,6 +160,9 @@ internal sealed class ExtendNode
     public SourceSpan ExtendeeSpan { get; }
 
     public List<FieldNode> Fields { get; } = new();
+
+    /// <summary>The messages declared by group fields of the block; they belong to the scope of the <c>extend</c>.</summary>
+    public List<MessageNode> Groups { get; } = new();
 }
 
 internal sealed class MessageNode

@@ -493,7 +493,6 @@ internal sealed partial class ProtoParser
         var extendee = ParseTypeName("the name of the message to extend after 'extend'", out var span);
         var node = new ExtendNode(extendee, span);
         Expect('{', $"after 'extend {extendee}'");
-        var groups = new List<MessageNode>();
         EnterNesting();
         try
         {
@@ -501,7 +500,7 @@ internal sealed partial class ProtoParser
             {
                 if (!TryConsume(';'))
                 {
-                    node.Fields.Add(ParseField(groups, inOneof: false));
+                    node.Fields.Add(ParseField(node.Groups, inOneof: false));
                 }
             });
         }

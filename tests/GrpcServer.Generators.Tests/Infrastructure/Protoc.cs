@@ -39,7 +39,7 @@ internal static class Protoc
         var output = Path.Combine(Path.GetTempPath(), "grpcserver-protoc-" + Guid.NewGuid().ToString("N") + ".pb");
         try
         {
-            Run(protoRoot, protoFiles, $"--descriptor_set_out={output}", "--include_imports");
+            Run(protoRoot, protoFiles, $"--descriptor_set_out={output}", "--include_imports", "--include_source_info");
             return File.ReadAllBytes(output);
         }
         finally
