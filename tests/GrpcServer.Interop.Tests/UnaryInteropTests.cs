@@ -64,7 +64,6 @@ public sealed class UnaryInteropTests
         var error = await Assert.ThrowsAsync<RpcException>(() => client.UnimplementedCallAsync(new Empty(), Bounded()).ResponseAsync);
 
         Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
-        Assert.Empty(server.HandlerFailures);
         await server.AssertStillServesAsync();
     }
 }
