@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Testing;
