@@ -70,7 +70,7 @@ public sealed partial class RpcServer
         // Per-request logs of ASP.NET Core and grpc-dotnet would double every call's cost; handler failures are logged by us.
         var frameworkLevel = options.LogLevel > LogLevel.Warning ? options.LogLevel : LogLevel.Warning;
         builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
-        builder.Logging.AddFilter("Grpc", frameworkLevel);
+        builder.Logging.AddFilter("Grpc.AspNetCore", frameworkLevel);
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
@@ -105,8 +105,12 @@ public sealed partial class RpcServer
         }
 
         HandlerHosting.AddServices(builder.Services, this, StopOnHandlerException);
+
+        // Unknown services and methods fall through to an endpoint that reports them before answering UNIMPLEMENTED.
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.IgnoreUnknownServices = true);
         var app = builder.Build();
         HandlerHosting.MapEndpoints(app, this);
+        UnknownMethodEndpoint.Map(app, _registry);
         return app;
     }
 

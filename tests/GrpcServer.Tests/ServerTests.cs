@@ -188,7 +188,9 @@ public sealed class ServerTests
         var refused = await Assert.ThrowsAsync<RpcException>(() => new Greeter.GreeterClient(without).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
         Assert.Equal("Hello mtls", reply.Message);
-        Assert.Equal(GrpcStatusCode.Unavailable, refused.StatusCode);
+        // The handshake fails: the client sees the connection refused (which status depends on when the reset lands).
+        Assert.Contains(refused.StatusCode, new[] { GrpcStatusCode.Unavailable, GrpcStatusCode.Internal });
+        Assert.Empty(server.Reported);
     }
 
     [Fact]

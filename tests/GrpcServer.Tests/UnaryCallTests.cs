@@ -244,7 +244,7 @@ public sealed class UnaryCallTests
     }
 
     [Fact]
-    public async Task Unknown_service_is_UNIMPLEMENTED()
+    public async Task Unknown_service_is_UNIMPLEMENTED_and_reported()
     {
         await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
             (HelloRequest request, Context context) => new HelloReply()));
@@ -253,10 +253,14 @@ public sealed class UnaryCallTests
         var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync(new Echo.V1.EchoRequest()).ResponseAsync);
 
         Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal("Service is unimplemented.", error.Status.Detail);
+        var (rpc, exception) = Assert.Single(server.Reported);
+        Assert.Equal("/echo.v1.Echo/Unary", rpc);
+        Assert.IsType<NotImplementedException>(exception);
     }
 
     [Fact]
-    public async Task Unknown_method_of_a_served_service_is_UNIMPLEMENTED()
+    public async Task Unknown_method_of_a_served_service_is_UNIMPLEMENTED_and_reported()
     {
         await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
             (HelloRequest request, Context context) => new HelloReply()));
@@ -269,5 +273,7 @@ public sealed class UnaryCallTests
             server.Channel.CreateCallInvoker().AsyncUnaryCall(unknown, null, new CallOptions(), new HelloRequest()).ResponseAsync);
 
         Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal("Method is unimplemented.", error.Status.Detail);
+        Assert.Equal("/helloworld.Greeter/NoSuchMethod", Assert.Single(server.Reported).Rpc);
     }
 }

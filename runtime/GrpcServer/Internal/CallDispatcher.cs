@@ -57,6 +57,11 @@ internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, A
         return new RpcException(new Status(Grpc.Core.StatusCode.Unimplemented, UnimplementedDetails));
     }
 
+    /// <summary>A call of a method that no served service declares: reported like a missing handler.</summary>
+    public void UnknownMethod(ServerCallContext call) =>
+        Report(new Context(call), new NotImplementedException(
+            $"No handler serves {call.Method}: it is not an RPC of this server's .proto files, or its service was never given a handler."));
+
     /// <summary>
     /// Maps a failure to read a request or write a response. When the call has ended under the handler (client
     /// reset, connection lost, deadline), the handler sees <see cref="RpcErrorException"/>; anything else is ours to rethrow.

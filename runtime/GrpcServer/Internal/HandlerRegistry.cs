@@ -55,17 +55,16 @@ internal sealed class HandlerRegistry
         }
     }
 
-    /// <summary>The full names of the services that have at least one handler, in the order they were added.</summary>
-    public IEnumerable<string> ServiceNames()
+    /// <summary>The full names of the services that have at least one handler.</summary>
+    public IReadOnlySet<string> ServiceNames()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var registration in _ordered)
         {
-            if (seen.Add(registration.Rpc.ServiceFullName))
-            {
-                yield return registration.Rpc.ServiceFullName;
-            }
+            names.Add(registration.Rpc.ServiceFullName);
         }
+
+        return names;
     }
 
     /// <summary>The statistics of one bound RPC; the same object however often the service is bound.</summary>
