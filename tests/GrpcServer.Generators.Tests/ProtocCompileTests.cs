@@ -1,3 +1,6 @@
+using System.Runtime.Loader;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
 using GrpcServer.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -112,10 +115,19 @@ public sealed class ProtocCompileTests
         }
         """;
 
+    /// <summary>The whole corpus compiled once, for the tests that only read the result.</summary>
+    private static readonly Lazy<(int Generated, Compilation Output)> s_corpus = new(() => CompileWithProtoc(DescriptorSetTests.Corpus));
+
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> s_platformReferences = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToList());
+
     [Fact]
     public void Generated_code_compiles_without_errors_or_warnings_against_protoc_output()
     {
-        var generated = CompileWithProtoc(ProtoFiles, HandlersSource);
+        var (generated, _) = CompileWithProtoc(ProtoFiles, HandlersSource);
 
         Assert.Equal(8, generated);
     }
@@ -124,17 +136,53 @@ public sealed class ProtocCompileTests
     public void Language_corpus_generates_code_that_compiles_against_protoc_output()
     {
         // proto2 groups and extensions, editions, public import chains, scoping: the C# names must be protoc's.
-        var generated = CompileWithProtoc(DescriptorSetTests.Corpus);
+        var (generated, _) = s_corpus.Value;
 
         Assert.Equal(12, generated);
+    }
+
+    [Fact]
+    public void Every_generated_descriptor_matches_protocs_own_descriptors_at_run_time()
+    {
+        var (_, output) = s_corpus.Value;
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var context = new AssemblyLoadContext("generated", isCollectible: true);
+        try
+        {
+            image.Position = 0;
+            var assembly = context.LoadFromStream(image);
+            var catalog = (RpcCatalog)assembly.GetType("GrpcServer.GeneratedRpcCatalog", throwOnError: true)!.GetField("Instance")!.GetValue(null)!;
+
+            var files = new HashSet<FileDescriptor>();
+            foreach (var rpc in catalog)
+            {
+                // The descriptor protoc's code holds for the same rpc: same messages, same kind.
+                var method = rpc.ServiceDescriptor?.FindMethodByName(rpc.Name);
+                Assert.True(method is not null, $"No protoc descriptor for {rpc.FullName}.");
+                Assert.Equal(method.InputType.ClrType, rpc.RequestType);
+                Assert.Equal(method.OutputType.ClrType, rpc.ResponseType);
+                Assert.Equal((method.IsClientStreaming, method.IsServerStreaming), (rpc.Kind is MethodType.ClientStreaming or MethodType.DuplexStreaming, rpc.Kind is MethodType.ServerStreaming or MethodType.DuplexStreaming));
+                Assert.Equal("/" + method.Service.FullName + "/" + method.Name, rpc.FullName);
+                files.Add(method.File);
+            }
+
+            // And no rpc of protoc's is missing from the catalogue.
+            Assert.Equal(files.Sum(f => f.Services.Sum(s => s.Methods.Count)), catalog.Count);
+        }
+        finally
+        {
+            context.Unload();
+        }
     }
 
     /// <summary>
     /// Compiles protoc's C# for <paramref name="files"/> plus <paramref name="userSources"/> with the
     /// generator running over the same .proto files; asserts no generator diagnostic and no compiler
-    /// error or warning; returns the number of generated files.
+    /// error or warning; returns the number of generated files and the compilation.
     /// </summary>
-    private static int CompileWithProtoc(IReadOnlyList<string> files, params string[] userSources)
+    private static (int Generated, Compilation Output) CompileWithProtoc(IReadOnlyList<string> files, params string[] userSources)
     {
         var protocSources = Protoc.GenerateCSharp(TestPaths.ProtosDirectory, files);
         Assert.NotEmpty(protocSources);
@@ -153,7 +201,7 @@ public sealed class ProtocCompileTests
         Assert.Empty(generatorDiagnostics);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
         Assert.True(problems.Count == 0, "The compilation has errors or warnings:\n" + string.Join("\n", problems));
-        return driver.GetRunResult().GeneratedTrees.Length;
+        return (driver.GetRunResult().GeneratedTrees.Length, output);
     }
 
     [Fact]
@@ -180,12 +228,5 @@ public sealed class ProtocCompileTests
     }
 
     /// <summary>The assemblies this test runs with: the .NET and ASP.NET Core frameworks, Google.Protobuf, Grpc.Core.Api and GrpcServer.</summary>
-    internal static IReadOnlyList<MetadataReference> PlatformReferences()
-    {
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        return paths
-            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToList();
-    }
+    internal static IReadOnlyList<MetadataReference> PlatformReferences() => s_platformReferences.Value;
 }

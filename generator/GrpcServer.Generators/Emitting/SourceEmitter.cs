@@ -58,7 +58,7 @@ internal static class SourceEmitter
                 var modifiers = rpc.HidesInheritedMember ? "public static new readonly" : "public static readonly";
                 writer.WriteLine($"{modifiers} {DescriptorType(rpc)} {rpc.MemberName} =");
                 writer.Indentation++;
-                writer.WriteLine($"new({Literal(service.Package)}, {Literal(service.Name)}, {Literal(rpc.Name)}, {rpc.RequestType}.Parser, {rpc.ResponseType}.Parser);");
+                writer.WriteLine($"new({Literal(service.Package)}, {Literal(service.Name)}, {Literal(rpc.Name)}, {rpc.RequestType}.Parser, {rpc.ResponseType}.Parser, static () => {file.ReflectionClass}.Descriptor);");
                 writer.Indentation--;
             }
 

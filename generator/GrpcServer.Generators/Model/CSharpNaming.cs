@@ -43,6 +43,24 @@ internal static class CSharpNaming
         return builder.ToString();
     }
 
+    /// <summary>
+    /// The class protoc generates for a file's descriptor (<c>GetReflectionClassName</c>): the file
+    /// name without directories and extension, PascalCased, plus <c>Reflection</c>, in the file's namespace.
+    /// </summary>
+    public static string GetReflectionClassName(string protoPath, string @namespace)
+    {
+        var slash = protoPath.LastIndexOf('/');
+        var baseName = protoPath.Substring(slash + 1);
+        var dot = baseName.LastIndexOf('.');
+        if (dot >= 0)
+        {
+            baseName = baseName.Substring(0, dot);
+        }
+
+        var name = UnderscoresToCamelCase(baseName, capitalizeNext: true, preservePeriod: false) + "Reflection";
+        return "global::" + (@namespace.Length > 0 ? @namespace + "." : string.Empty) + name;
+    }
+
     /// <summary>protoc's <c>UnderscoresToCamelCase(input, cap_next_letter, preserve_period)</c>.</summary>
     public static string UnderscoresToCamelCase(string input, bool capitalizeNext, bool preservePeriod)
     {

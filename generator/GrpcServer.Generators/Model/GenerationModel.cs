@@ -15,8 +15,9 @@ internal sealed record GenerationModel(EquatableArray<ServiceFileModel> Files)
 /// <param name="HintName">The unique hint name of the generated file, e.g. <c>Protos.greet.proto.g.cs</c>.</param>
 /// <param name="ProtoPath">The import path of the .proto file.</param>
 /// <param name="Namespace">The C# namespace, or <c>""</c> for the global namespace.</param>
+/// <param name="ReflectionClass">The <c>global::</c>-qualified class protoc generates for the file's descriptor, e.g. <c>global::Helloworld.GreetReflection</c>.</param>
 /// <param name="Services">The services in declaration order.</param>
-internal sealed record ServiceFileModel(string HintName, string ProtoPath, string Namespace, EquatableArray<ServiceModel> Services);
+internal sealed record ServiceFileModel(string HintName, string ProtoPath, string Namespace, string ReflectionClass, EquatableArray<ServiceModel> Services);
 
 /// <summary>A service whose rpcs resolved.</summary>
 /// <param name="Package">The .proto package, or <c>""</c>.</param>

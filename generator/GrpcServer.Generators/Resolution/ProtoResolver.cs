@@ -143,7 +143,12 @@ internal static class ProtoResolver
 
             if (services.Count > 0)
             {
-                fileModels.Add(new ServiceFileModel(CreateHintName(file.ImportPath, usedHintNames), file.ImportPath, file.CSharpNamespace, services.ToEquatableArray()));
+                fileModels.Add(new ServiceFileModel(
+                    CreateHintName(file.ImportPath, usedHintNames),
+                    file.ImportPath,
+                    file.CSharpNamespace,
+                    CSharpNaming.GetReflectionClassName(file.ImportPath, file.CSharpNamespace),
+                    services.ToEquatableArray()));
             }
         }
 

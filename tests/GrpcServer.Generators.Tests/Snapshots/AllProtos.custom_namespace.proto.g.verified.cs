@@ -13,10 +13,10 @@ namespace Custom.Api
         /// itself (protoc: "Ping" is not a message type), so the request type is qualified.
         /// </remarks>
         public static readonly global::GrpcServer.UnaryRpc<global::Custom.Api.Ping, global::Custom.Api.Pong> Ping =
-            new("my.custom_pkg", "Pinger", "Ping", global::Custom.Api.Ping.Parser, global::Custom.Api.Pong.Parser);
+            new("my.custom_pkg", "Pinger", "Ping", global::Custom.Api.Ping.Parser, global::Custom.Api.Pong.Parser, static () => global::Custom.Api.CustomNamespaceReflection.Descriptor);
 
         /// <summary>Client streaming RPC <c>/my.custom_pkg.Pinger/Upload</c>: <see cref="global::Custom.Api.Ping"/> to <see cref="global::Custom.Api.Pong"/>.</summary>
         public static readonly global::GrpcServer.ClientStreamingRpc<global::Custom.Api.Ping, global::Custom.Api.Pong> Upload =
-            new("my.custom_pkg", "Pinger", "Upload", global::Custom.Api.Ping.Parser, global::Custom.Api.Pong.Parser);
+            new("my.custom_pkg", "Pinger", "Upload", global::Custom.Api.Ping.Parser, global::Custom.Api.Pong.Parser, static () => global::Custom.Api.CustomNamespaceReflection.Descriptor);
     }
 }

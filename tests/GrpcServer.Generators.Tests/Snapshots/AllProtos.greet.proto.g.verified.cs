@@ -11,6 +11,6 @@ namespace Helloworld
         /// <summary>Unary RPC <c>/helloworld.Greeter/SayHello</c>: <see cref="global::Helloworld.HelloRequest"/> to <see cref="global::Helloworld.HelloReply"/>.</summary>
         /// <remarks>Sends a greeting</remarks>
         public static readonly global::GrpcServer.UnaryRpc<global::Helloworld.HelloRequest, global::Helloworld.HelloReply> SayHello =
-            new("helloworld", "Greeter", "SayHello", global::Helloworld.HelloRequest.Parser, global::Helloworld.HelloReply.Parser);
+            new("helloworld", "Greeter", "SayHello", global::Helloworld.HelloRequest.Parser, global::Helloworld.HelloReply.Parser, static () => global::Helloworld.GreetReflection.Descriptor);
     }
 }

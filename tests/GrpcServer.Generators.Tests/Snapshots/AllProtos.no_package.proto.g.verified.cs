@@ -7,9 +7,9 @@ internal static partial class EchoRpcs
 {
     /// <summary>Unary RPC <c>/Echo/Say</c>: <see cref="global::EchoMessage"/> to <see cref="global::EchoMessage"/>.</summary>
     public static readonly global::GrpcServer.UnaryRpc<global::EchoMessage, global::EchoMessage> Say =
-        new("", "Echo", "Say", global::EchoMessage.Parser, global::EchoMessage.Parser);
+        new("", "Echo", "Say", global::EchoMessage.Parser, global::EchoMessage.Parser, static () => global::NoPackageReflection.Descriptor);
 
     /// <summary>Bidirectional streaming RPC <c>/Echo/Chat</c>: <see cref="global::EchoMessage"/> to <see cref="global::EchoMessage"/>.</summary>
     public static readonly global::GrpcServer.DuplexStreamingRpc<global::EchoMessage, global::EchoMessage> Chat =
-        new("", "Echo", "Chat", global::EchoMessage.Parser, global::EchoMessage.Parser);
+        new("", "Echo", "Chat", global::EchoMessage.Parser, global::EchoMessage.Parser, static () => global::NoPackageReflection.Descriptor);
 }

@@ -18,7 +18,7 @@ namespace Routeguide
         /// position.
         /// </remarks>
         public static readonly global::GrpcServer.UnaryRpc<global::Routeguide.Point, global::Routeguide.Feature> GetFeature =
-            new("routeguide", "RouteGuide", "GetFeature", global::Routeguide.Point.Parser, global::Routeguide.Feature.Parser);
+            new("routeguide", "RouteGuide", "GetFeature", global::Routeguide.Point.Parser, global::Routeguide.Feature.Parser, static () => global::Routeguide.RouteGuideReflection.Descriptor);
 
         /// <summary>Server streaming RPC <c>/routeguide.RouteGuide/ListFeatures</c>: <see cref="global::Routeguide.Rectangle"/> to <see cref="global::Routeguide.Feature"/>.</summary>
         /// <remarks>
@@ -30,7 +30,7 @@ namespace Routeguide
         /// huge number of features.
         /// </remarks>
         public static readonly global::GrpcServer.ServerStreamingRpc<global::Routeguide.Rectangle, global::Routeguide.Feature> ListFeatures =
-            new("routeguide", "RouteGuide", "ListFeatures", global::Routeguide.Rectangle.Parser, global::Routeguide.Feature.Parser);
+            new("routeguide", "RouteGuide", "ListFeatures", global::Routeguide.Rectangle.Parser, global::Routeguide.Feature.Parser, static () => global::Routeguide.RouteGuideReflection.Descriptor);
 
         /// <summary>Client streaming RPC <c>/routeguide.RouteGuide/RecordRoute</c>: <see cref="global::Routeguide.Point"/> to <see cref="global::Routeguide.RouteSummary"/>.</summary>
         /// <remarks>
@@ -40,7 +40,7 @@ namespace Routeguide
         /// RouteSummary when traversal is completed.
         /// </remarks>
         public static readonly global::GrpcServer.ClientStreamingRpc<global::Routeguide.Point, global::Routeguide.RouteSummary> RecordRoute =
-            new("routeguide", "RouteGuide", "RecordRoute", global::Routeguide.Point.Parser, global::Routeguide.RouteSummary.Parser);
+            new("routeguide", "RouteGuide", "RecordRoute", global::Routeguide.Point.Parser, global::Routeguide.RouteSummary.Parser, static () => global::Routeguide.RouteGuideReflection.Descriptor);
 
         /// <summary>Bidirectional streaming RPC <c>/routeguide.RouteGuide/RouteChat</c>: <see cref="global::Routeguide.RouteNote"/> to <see cref="global::Routeguide.RouteNote"/>.</summary>
         /// <remarks>
@@ -50,6 +50,6 @@ namespace Routeguide
         /// while receiving other RouteNotes (e.g. from other users).
         /// </remarks>
         public static readonly global::GrpcServer.DuplexStreamingRpc<global::Routeguide.RouteNote, global::Routeguide.RouteNote> RouteChat =
-            new("routeguide", "RouteGuide", "RouteChat", global::Routeguide.RouteNote.Parser, global::Routeguide.RouteNote.Parser);
+            new("routeguide", "RouteGuide", "RouteChat", global::Routeguide.RouteNote.Parser, global::Routeguide.RouteNote.Parser, static () => global::Routeguide.RouteGuideReflection.Descriptor);
     }
 }

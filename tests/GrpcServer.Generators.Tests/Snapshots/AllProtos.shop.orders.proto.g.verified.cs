@@ -10,19 +10,19 @@ namespace Acme.Shop.V1
     {
         /// <summary>Unary RPC <c>/acme.shop.v1.OrderService/GetOrder</c>: <see cref="global::Acme.Shop.V1.GetOrderRequest"/> to <see cref="global::Acme.Shop.V1.Order"/>.</summary>
         public static readonly global::GrpcServer.UnaryRpc<global::Acme.Shop.V1.GetOrderRequest, global::Acme.Shop.V1.Order> GetOrder =
-            new("acme.shop.v1", "OrderService", "GetOrder", global::Acme.Shop.V1.GetOrderRequest.Parser, global::Acme.Shop.V1.Order.Parser);
+            new("acme.shop.v1", "OrderService", "GetOrder", global::Acme.Shop.V1.GetOrderRequest.Parser, global::Acme.Shop.V1.Order.Parser, static () => global::Acme.Shop.V1.OrdersReflection.Descriptor);
 
         /// <summary>Unary RPC <c>/acme.shop.v1.OrderService/PriceLine</c>: <see cref="global::Acme.Shop.V1.Order.Types.Line"/> to <see cref="global::Acme.CommonTypes.Money"/>.</summary>
         /// <remarks>Prices of one line, nested type by relative name.</remarks>
         public static readonly global::GrpcServer.UnaryRpc<global::Acme.Shop.V1.Order.Types.Line, global::Acme.CommonTypes.Money> PriceLine =
-            new("acme.shop.v1", "OrderService", "PriceLine", global::Acme.Shop.V1.Order.Types.Line.Parser, global::Acme.CommonTypes.Money.Parser);
+            new("acme.shop.v1", "OrderService", "PriceLine", global::Acme.Shop.V1.Order.Types.Line.Parser, global::Acme.CommonTypes.Money.Parser, static () => global::Acme.Shop.V1.OrdersReflection.Descriptor);
 
         /// <summary>Server streaming RPC <c>/acme.shop.v1.OrderService/Watch</c>: <see cref="global::Acme.Shop.V1.GetOrderRequest"/> to <see cref="global::Acme.Shop.V1.Order.Types.Line"/>.</summary>
         public static readonly global::GrpcServer.ServerStreamingRpc<global::Acme.Shop.V1.GetOrderRequest, global::Acme.Shop.V1.Order.Types.Line> Watch =
-            new("acme.shop.v1", "OrderService", "Watch", global::Acme.Shop.V1.GetOrderRequest.Parser, global::Acme.Shop.V1.Order.Types.Line.Parser);
+            new("acme.shop.v1", "OrderService", "Watch", global::Acme.Shop.V1.GetOrderRequest.Parser, global::Acme.Shop.V1.Order.Types.Line.Parser, static () => global::Acme.Shop.V1.OrdersReflection.Descriptor);
 
         /// <summary>Unary RPC <c>/acme.shop.v1.OrderService/Clear</c>: <see cref="global::Google.Protobuf.WellKnownTypes.Empty"/> to <see cref="global::Google.Protobuf.WellKnownTypes.Empty"/>.</summary>
         public static readonly global::GrpcServer.UnaryRpc<global::Google.Protobuf.WellKnownTypes.Empty, global::Google.Protobuf.WellKnownTypes.Empty> Clear =
-            new("acme.shop.v1", "OrderService", "Clear", global::Google.Protobuf.WellKnownTypes.Empty.Parser, global::Google.Protobuf.WellKnownTypes.Empty.Parser);
+            new("acme.shop.v1", "OrderService", "Clear", global::Google.Protobuf.WellKnownTypes.Empty.Parser, global::Google.Protobuf.WellKnownTypes.Empty.Parser, static () => global::Acme.Shop.V1.OrdersReflection.Descriptor);
     }
 }

@@ -10,23 +10,23 @@ namespace Clock.V2Beta
         /// <summary>Unary RPC <c>/clock.v2beta.Clock/Now</c>: <see cref="global::Google.Protobuf.WellKnownTypes.Empty"/> to <see cref="global::Google.Protobuf.WellKnownTypes.Timestamp"/>.</summary>
         /// <remarks>Tells the time.</remarks>
         public static readonly global::GrpcServer.UnaryRpc<global::Google.Protobuf.WellKnownTypes.Empty, global::Google.Protobuf.WellKnownTypes.Timestamp> Now =
-            new("clock.v2beta", "Clock", "Now", global::Google.Protobuf.WellKnownTypes.Empty.Parser, global::Google.Protobuf.WellKnownTypes.Timestamp.Parser);
+            new("clock.v2beta", "Clock", "Now", global::Google.Protobuf.WellKnownTypes.Empty.Parser, global::Google.Protobuf.WellKnownTypes.Timestamp.Parser, static () => global::Clock.V2Beta.WellKnownReflection.Descriptor);
 
         /// <summary>Unary RPC <c>/clock.v2beta.Clock/Sleep</c>: <see cref="global::Google.Protobuf.WellKnownTypes.Duration"/> to <see cref="global::Google.Protobuf.WellKnownTypes.Empty"/>.</summary>
         public static readonly global::GrpcServer.UnaryRpc<global::Google.Protobuf.WellKnownTypes.Duration, global::Google.Protobuf.WellKnownTypes.Empty> Sleep =
-            new("clock.v2beta", "Clock", "Sleep", global::Google.Protobuf.WellKnownTypes.Duration.Parser, global::Google.Protobuf.WellKnownTypes.Empty.Parser);
+            new("clock.v2beta", "Clock", "Sleep", global::Google.Protobuf.WellKnownTypes.Duration.Parser, global::Google.Protobuf.WellKnownTypes.Empty.Parser, static () => global::Clock.V2Beta.WellKnownReflection.Descriptor);
 
         /// <summary>Server streaming RPC <c>/clock.v2beta.Clock/Ticks</c>: <see cref="global::Google.Protobuf.WellKnownTypes.Duration"/> to <see cref="global::Google.Protobuf.WellKnownTypes.Timestamp"/>.</summary>
         public static readonly global::GrpcServer.ServerStreamingRpc<global::Google.Protobuf.WellKnownTypes.Duration, global::Google.Protobuf.WellKnownTypes.Timestamp> Ticks =
-            new("clock.v2beta", "Clock", "Ticks", global::Google.Protobuf.WellKnownTypes.Duration.Parser, global::Google.Protobuf.WellKnownTypes.Timestamp.Parser);
+            new("clock.v2beta", "Clock", "Ticks", global::Google.Protobuf.WellKnownTypes.Duration.Parser, global::Google.Protobuf.WellKnownTypes.Timestamp.Parser, static () => global::Clock.V2Beta.WellKnownReflection.Descriptor);
 
         /// <summary>Unary RPC <c>/clock.v2beta.Clock/Echo</c>: <see cref="global::Google.Protobuf.WellKnownTypes.StringValue"/> to <see cref="global::Google.Protobuf.WellKnownTypes.StringValue"/>.</summary>
         public static readonly global::GrpcServer.UnaryRpc<global::Google.Protobuf.WellKnownTypes.StringValue, global::Google.Protobuf.WellKnownTypes.StringValue> Echo =
-            new("clock.v2beta", "Clock", "Echo", global::Google.Protobuf.WellKnownTypes.StringValue.Parser, global::Google.Protobuf.WellKnownTypes.StringValue.Parser);
+            new("clock.v2beta", "Clock", "Echo", global::Google.Protobuf.WellKnownTypes.StringValue.Parser, global::Google.Protobuf.WellKnownTypes.StringValue.Parser, static () => global::Clock.V2Beta.WellKnownReflection.Descriptor);
 
         /// <summary>Unary RPC <c>/clock.v2beta.Clock/Reset</c>: <see cref="global::Google.Protobuf.WellKnownTypes.Empty"/> to <see cref="global::Google.Protobuf.WellKnownTypes.Empty"/>.</summary>
         /// <remarks>Shares its handler shape (Empty to Empty) with acme.shop.v1.OrderService.Clear.</remarks>
         public static readonly global::GrpcServer.UnaryRpc<global::Google.Protobuf.WellKnownTypes.Empty, global::Google.Protobuf.WellKnownTypes.Empty> Reset =
-            new("clock.v2beta", "Clock", "Reset", global::Google.Protobuf.WellKnownTypes.Empty.Parser, global::Google.Protobuf.WellKnownTypes.Empty.Parser);
+            new("clock.v2beta", "Clock", "Reset", global::Google.Protobuf.WellKnownTypes.Empty.Parser, global::Google.Protobuf.WellKnownTypes.Empty.Parser, static () => global::Clock.V2Beta.WellKnownReflection.Descriptor);
     }
 }
