@@ -37,6 +37,25 @@ public sealed class ServerTests
     }
 
     [Fact]
+    public async Task Health_watch_sees_NOT_SERVING_when_shutdown_begins()
+    {
+        var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello));
+        using var watch = new Health.HealthClient(server.Channel).Watch(new HealthCheckRequest { Service = "helloworld.Greeter" });
+        using var timeout = new CancellationTokenSource(s_timeout);
+
+        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+        var running = watch.ResponseStream.Current.Status;
+        await server.Server.StopAsync();
+        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+        var stopping = watch.ResponseStream.Current.Status;
+        watch.Dispose();
+        await server.DisposeAsync();
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, running);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, stopping);
+    }
+
+    [Fact]
     public async Task Health_service_can_be_turned_off()
     {
         await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.EnableHealthService = false);
