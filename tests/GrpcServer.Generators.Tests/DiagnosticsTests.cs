@@ -54,11 +54,11 @@ public sealed class DiagnosticsTests
     [Fact]
     public void Semantic_error_has_its_own_id()
     {
-        var result = Run(("a.proto", "message M { int32 a = 0; }"));
+        var result = Run(("a.proto", "syntax = \"proto3\"; message M { int32 a = 0; }"));
 
         var diagnostic = Single(result, "GRPCSRV002");
         Assert.Equal("the number of field 'a' must be between 1 and 536870911, not 0", diagnostic.GetMessage());
-        AssertAt(diagnostic, "a.proto", 1, 23);
+        AssertAt(diagnostic, "a.proto", 1, 42);
     }
 
     [Fact]

@@ -166,11 +166,11 @@ public sealed class ParserTests
     [Fact]
     public void Missing_semicolon_before_a_new_line_is_reported_and_the_next_field_still_parses()
     {
-        var result = ProtoParser.Parse("message M {\n  string name = 1\n  int32 id = 2;\n}\n");
+        var result = ProtoParser.Parse("message M {\n  optional string name = 1\n  optional int32 id = 2;\n}\n");
 
         var error = Assert.Single(result.Errors);
-        Assert.Equal("expected ';' after field 'name', found 'int32'", error.Message);
-        Assert.Equal(new SourcePosition(32, 2, 2), error.Span.Start);
+        Assert.Equal("expected ';' after field 'name', found 'optional'", error.Message);
+        Assert.Equal(new SourcePosition(41, 2, 2), error.Span.Start);
         Assert.Equal(["name", "id"], Assert.Single(result.File.Messages).Fields.Select(f => f.Name));
     }
 
@@ -215,7 +215,7 @@ public sealed class ParserTests
     [Fact]
     public void Unclosed_block_at_end_of_file_is_reported_and_its_content_kept()
     {
-        var result = ProtoParser.Parse("message Foo {\n  string a = 1;\n");
+        var result = ProtoParser.Parse("message Foo {\n  optional string a = 1;\n");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal("expected '}' to close message 'Foo', found end of file", error.Message);
@@ -228,8 +228,8 @@ public sealed class ParserTests
     [InlineData("edition = \"2022\";", "unsupported edition \"2022\"; expected \"2023\" or \"2024\"")]
     [InlineData("package a;\nsyntax = \"proto3\";", "the 'syntax' statement must be the first statement of the file")]
     [InlineData("}", "unexpected '}' at the top level of the file (no block to close)")]
-    [InlineData("message M { int32 a = 0; }", "the number of field 'a' must be between 1 and 536870911, not 0")]
-    [InlineData("message M { int32 a = 19000; }", "the number of field 'a' is 19000; numbers 19000 to 19999 are reserved for the protobuf implementation")]
+    [InlineData("syntax = \"proto3\"; message M { int32 a = 0; }", "the number of field 'a' must be between 1 and 536870911, not 0")]
+    [InlineData("syntax = \"proto3\"; message M { int32 a = 19000; }", "the number of field 'a' is 19000; numbers 19000 to 19999 are reserved for the protobuf implementation")]
     [InlineData("enum E { A = 2147483648; }", "integer '2147483648' is out of range [-2147483648, 2147483647]")]
     [InlineData("message M { oneof o { optional int32 a = 1; } }", "fields in a oneof take no label; remove 'optional'")]
     [InlineData("message M { optional group result = 1 {} }", "group name 'result' must start with a capital letter")]

@@ -103,6 +103,8 @@ internal sealed class FieldNode
 {
     public FieldLabel Label { get; set; }
 
+    public SourceSpan LabelSpan { get; set; }
+
     /// <summary>The type as written (<c>string</c>, <c>Foo.Bar</c>, <c>.pkg.Foo</c>); for maps <c>map&lt;K,V&gt;</c>; for groups the group name.</summary>
     public string TypeName { get; set; } = string.Empty;
 
@@ -114,6 +116,8 @@ internal sealed class FieldNode
 
     /// <summary>The field number, or <c>-1</c> when it could not be read.</summary>
     public long Number { get; set; }
+
+    public SourceSpan NumberSpan { get; set; }
 
     public string? MapKeyType { get; set; }
 
@@ -212,6 +216,8 @@ internal sealed class EnumValueNode
     public SourceSpan NameSpan { get; }
 
     public long Number { get; }
+
+    public SourceSpan NumberSpan { get; init; }
 
     public List<OptionNode> Options { get; } = new();
 }

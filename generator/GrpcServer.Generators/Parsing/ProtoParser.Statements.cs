@@ -300,6 +300,7 @@ internal sealed partial class ProtoParser
                 }
 
                 field.Label = label;
+                field.LabelSpan = Current.Span;
                 Next();
             }
         }
@@ -334,7 +335,9 @@ internal sealed partial class ProtoParser
         field.Name = name.Text;
         field.NameSpan = name.Span;
         Expect('=', $"after field name '{name.Text}'");
+        var numberStart = Current.Span;
         field.Number = ParseFieldNumber($"field '{name.Text}'");
+        field.NumberSpan = numberStart.Union(Previous.Span);
         ParseBracketOptions(field.Options);
         ExpectSemicolon($"after field '{name.Text}'");
         return field;
@@ -354,7 +357,9 @@ internal sealed partial class ProtoParser
         field.TypeSpan = name.Span;
         field.Name = name.Text.ToLowerInvariant();
         field.NameSpan = name.Span;
+        var numberStart = Current.Span;
         field.Number = ParseFieldNumber($"group '{name.Text}'");
+        field.NumberSpan = numberStart.Union(Previous.Span);
         ParseBracketOptions(field.Options);
         var group = new MessageNode(name.Text, name.Span) { Comment = keyword.LeadingComment };
         Expect('{', $"to open the body of group '{name.Text}'");
@@ -478,8 +483,8 @@ internal sealed partial class ProtoParser
 
         var name = ExpectIdentifier($"an enum value name or '}}' in enum '{node.Name}'");
         Expect('=', $"after enum value '{name.Text}'");
-        var number = ParseSignedInteger($"a number for enum value '{name.Text}'", int.MinValue, int.MaxValue, out _);
-        var value = new EnumValueNode(name.Text, name.Span, number);
+        var number = ParseSignedInteger($"a number for enum value '{name.Text}'", int.MinValue, int.MaxValue, out var numberSpan);
+        var value = new EnumValueNode(name.Text, name.Span, number) { NumberSpan = numberSpan };
         ParseBracketOptions(value.Options);
         node.Values.Add(value);
         ExpectSemicolon($"after enum value '{name.Text}'");

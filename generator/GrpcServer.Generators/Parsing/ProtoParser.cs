@@ -56,6 +56,7 @@ internal sealed partial class ProtoParser
         var tokens = Tokenizer.Tokenize(text, errors);
         var parser = new ProtoParser(text, tokens, errors);
         var file = parser.ParseFile();
+        ProtoValidator.Validate(file, errors);
         errors.Sort((a, b) => a.Span.Start.Offset.CompareTo(b.Span.Start.Offset));
         return new ProtoParseResult(file, errors);
     }

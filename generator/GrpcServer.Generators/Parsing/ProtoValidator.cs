@@ -1,0 +1,253 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace GrpcServer.Generators.Parsing;
+
+/// <summary>
+/// The rules of the .proto language that the grammar alone does not enforce, checked as protoc
+/// checks them, per syntax (proto2, proto3) or edition: labels, groups, defaults, map keys, field
+/// and enum numbers, reserved numbers and names. Problems are <see cref="ProtoErrorKind.Semantic"/>
+/// errors; nothing is thrown.
+/// </summary>
+internal static class ProtoValidator
+{
+    private enum Dialect
+    {
+        Proto2,
+        Proto3,
+        Editions,
+    }
+
+    private static readonly HashSet<string> s_mapKeyTypes = new(System.StringComparer.Ordinal)
+    {
+        "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string",
+    };
+
+    public static void Validate(ProtoFileNode file, List<ProtoError> errors)
+    {
+        var dialect = file.Edition is not null ? Dialect.Editions : file.Syntax == "proto3" ? Dialect.Proto3 : Dialect.Proto2;
+        var validator = new Context(dialect, errors);
+        foreach (var message in file.Messages)
+        {
+            validator.Message(message);
+        }
+
+        foreach (var @enum in file.Enums)
+        {
+            validator.Enum(@enum);
+        }
+
+        foreach (var extend in file.Extends)
+        {
+            validator.Extend(extend);
+        }
+    }
+
+    private sealed class Context
+    {
+        private readonly Dialect _dialect;
+        private readonly List<ProtoError> _errors;
+
+        public Context(Dialect dialect, List<ProtoError> errors)
+        {
+            _dialect = dialect;
+            _errors = errors;
+        }
+
+        private string DialectName => _dialect switch
+        {
+            Dialect.Proto2 => "proto2",
+            Dialect.Proto3 => "proto3",
+            _ => "editions",
+        };
+
+        public void Message(MessageNode message)
+        {
+            var numbers = new Dictionary<long, FieldNode>();
+            foreach (var field in message.Fields)
+            {
+                Field(field, inOneof: message.Oneofs.Exists(o => o.Fields.Contains(field)), extension: false);
+                if (field.Number < 1)
+                {
+                    continue;
+                }
+
+                if (numbers.TryGetValue(field.Number, out var first))
+                {
+                    Error($"field number {Invariant(field.Number)} of '{field.Name}' is already used by field '{first.Name}' in message '{message.Name}'", field.NumberSpan);
+                }
+                else
+                {
+                    numbers.Add(field.Number, field);
+                }
+
+                foreach (var range in message.ReservedRanges)
+                {
+                    if (field.Number >= range.From && field.Number <= range.To)
+                    {
+                        Error($"field '{field.Name}' uses number {Invariant(field.Number)}, which message '{message.Name}' reserves", field.NumberSpan);
+                    }
+                }
+
+                foreach (var range in message.ExtensionRanges)
+                {
+                    if (field.Number >= range.From && field.Number <= range.To)
+                    {
+                        Error($"field '{field.Name}' uses number {Invariant(field.Number)}, which is in an extension range of message '{message.Name}'", field.NumberSpan);
+                    }
+                }
+
+                if (message.ReservedNames.Contains(field.Name))
+                {
+                    Error($"field name '{field.Name}' is reserved in message '{message.Name}'", field.NameSpan);
+                }
+            }
+
+            if (_dialect == Dialect.Proto3 && message.ExtensionRanges.Count > 0)
+            {
+                Error($"extension ranges are not allowed in proto3 (message '{message.Name}')", message.ExtensionRanges[0].Span);
+            }
+
+            foreach (var nested in message.Messages)
+            {
+                Message(nested);
+            }
+
+            foreach (var @enum in message.Enums)
+            {
+                Enum(@enum);
+            }
+
+            foreach (var extend in message.Extends)
+            {
+                Extend(extend);
+            }
+        }
+
+        public void Extend(ExtendNode extend)
+        {
+            foreach (var field in extend.Fields)
+            {
+                Field(field, inOneof: false, extension: true);
+            }
+
+            foreach (var group in extend.Groups)
+            {
+                Message(group);
+            }
+        }
+
+        private void Field(FieldNode field, bool inOneof, bool extension)
+        {
+            var isMap = field.MapKeyType is not null;
+            switch (_dialect)
+            {
+                case Dialect.Proto2:
+                    if (field.Label == FieldLabel.None && !inOneof && !isMap)
+                    {
+                        Error($"field '{field.Name}' needs a label in proto2: 'optional', 'required' or 'repeated'", field.TypeSpan);
+                    }
+
+                    break;
+                case Dialect.Proto3:
+                    if (field.Label == FieldLabel.Required)
+                    {
+                        Error($"required fields are not allowed in proto3 (field '{field.Name}')", field.LabelSpan);
+                    }
+
+                    if (field.Group is not null)
+                    {
+                        Error($"groups are not allowed in proto3; use a nested message for '{field.TypeName}'", field.TypeSpan);
+                    }
+
+                    foreach (var option in field.Options)
+                    {
+                        if (option.Name == "default")
+                        {
+                            Error($"explicit default values are not allowed in proto3 (field '{field.Name}')", option.Span);
+                        }
+                    }
+
+                    break;
+                default:
+                    if (field.Label is FieldLabel.Optional or FieldLabel.Required)
+                    {
+                        Error($"the label '{(field.Label == FieldLabel.Optional ? "optional" : "required")}' is not allowed in editions (field '{field.Name}'); use features.field_presence", field.LabelSpan);
+                    }
+
+                    if (field.Group is not null)
+                    {
+                        Error($"groups are not allowed in editions; use a message field with features.message_encoding = DELIMITED for '{field.TypeName}'", field.TypeSpan);
+                    }
+
+                    break;
+            }
+
+            if (isMap)
+            {
+                if (!s_mapKeyTypes.Contains(field.MapKeyType!))
+                {
+                    Error($"the key type of map field '{field.Name}' must be an integer type, bool or string, not '{field.MapKeyType}'", field.TypeSpan);
+                }
+
+                if (inOneof || extension)
+                {
+                    Error($"map field '{field.Name}' cannot be {(inOneof ? "in a oneof" : "an extension")}", field.TypeSpan);
+                }
+            }
+
+            if (field.Group is not null)
+            {
+                Message(field.Group);
+            }
+        }
+
+        public void Enum(EnumNode @enum)
+        {
+            if (@enum.Values.Count == 0)
+            {
+                Error($"enum '{@enum.Name}' must declare at least one value", @enum.NameSpan);
+                return;
+            }
+
+            if (_dialect != Dialect.Proto2 && @enum.Values[0].Number != 0)
+            {
+                Error($"the first value of enum '{@enum.Name}' must be 0 in {DialectName}, so that it is the default", @enum.Values[0].NumberSpan);
+            }
+
+            var allowAlias = @enum.Options.Exists(o => o.Name == "allow_alias" && o.Value == "true");
+            var numbers = new Dictionary<long, EnumValueNode>();
+            foreach (var value in @enum.Values)
+            {
+                if (numbers.TryGetValue(value.Number, out var first))
+                {
+                    if (!allowAlias)
+                    {
+                        Error($"enum value '{value.Name}' has number {Invariant(value.Number)}, already used by '{first.Name}'; set 'option allow_alias = true;' in enum '{@enum.Name}' to allow aliases", value.NumberSpan);
+                    }
+                }
+                else
+                {
+                    numbers.Add(value.Number, value);
+                }
+
+                foreach (var range in @enum.ReservedRanges)
+                {
+                    if (value.Number >= range.From && value.Number <= range.To)
+                    {
+                        Error($"enum value '{value.Name}' uses number {Invariant(value.Number)}, which enum '{@enum.Name}' reserves", value.NumberSpan);
+                    }
+                }
+
+                if (@enum.ReservedNames.Contains(value.Name))
+                {
+                    Error($"enum value name '{value.Name}' is reserved in enum '{@enum.Name}'", value.NameSpan);
+                }
+            }
+        }
+
+        private void Error(string message, SourceSpan span) => _errors.Add(new ProtoError(ProtoErrorKind.Semantic, message, span));
+
+        private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}
