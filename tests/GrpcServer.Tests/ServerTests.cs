@@ -66,6 +66,44 @@ public sealed class ServerTests
     }
 
     [Fact]
+    public async Task Reflection_lists_the_served_services_and_describes_their_files()
+    {
+        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.EnableReflection = true);
+        using var call = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(server.Channel).ServerReflectionInfo();
+        using var timeout = new CancellationTokenSource(s_timeout);
+
+        await call.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = "" });
+        Assert.True(await call.ResponseStream.MoveNext(timeout.Token));
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        await call.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { FileContainingSymbol = "helloworld.Greeter.SayHello" });
+        Assert.True(await call.ResponseStream.MoveNext(timeout.Token));
+        var files = call.ResponseStream.Current.FileDescriptorResponse.FileDescriptorProto
+            .Select(bytes => Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(bytes))
+            .ToList();
+        await call.RequestStream.CompleteAsync();
+
+        Assert.Contains("helloworld.Greeter", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+        var greet = Assert.Single(files, f => f.Name == "greet.proto");
+        Assert.Equal(["SayHello", "SayHelloAgain"], greet.Service.Single().Method.Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task Reflection_is_off_by_default()
+    {
+        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello));
+        using var call = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(server.Channel).ServerReflectionInfo();
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new Grpc.Reflection.V1.ServerReflectionRequest { ListServices = "" });
+            await call.ResponseStream.MoveNext();
+        });
+
+        Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+    }
+
+    [Fact]
     public async Task Statistics_count_calls_and_messages_per_rpc()
     {
         await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
