@@ -426,8 +426,15 @@ internal static class ProtoResolver
     /// inside the first aggregate (package, message, enum or service) found. A simple name takes
     /// the first symbol found, whatever it is: <c>rpc Ping(Ping)</c> names the rpc itself.
     /// </summary>
-    private static Symbol? LookupType(string name, string scope, Func<string, Symbol?> find)
+    private static Symbol? LookupType(string name, string scope, Func<string, Symbol?> find) => LookupType(name, scope, find, out _);
+
+    /// <param name="name">The name as written.</param>
+    /// <param name="scope">The full name of the referring element (for an rpc, <c>pkg.Service.Rpc</c>).</param>
+    /// <param name="find">Finds a symbol by full name.</param>
+    /// <param name="stoppedAt">When the first part of a dotted name was found but the rest was not: the full name that was tried.</param>
+    private static Symbol? LookupType(string name, string scope, Func<string, Symbol?> find, out string? stoppedAt)
     {
+        stoppedAt = null;
         if (name.StartsWith(".", StringComparison.Ordinal))
         {
             return find(name.Substring(1));
@@ -455,7 +462,10 @@ internal static class ProtoResolver
 
                 if (candidate.Kind is SymbolKind.Package or SymbolKind.Message or SymbolKind.Enum or SymbolKind.Service)
                 {
-                    return find(scopeToTry + "." + name);
+                    var fullName = scopeToTry + "." + name;
+                    var found = find(fullName);
+                    stoppedAt = found is null ? fullName : null;
+                    return found;
                 }
             }
         }
@@ -464,7 +474,15 @@ internal static class ProtoResolver
     private static string ExplainUnknown(ProtoFileSpec file, string name, string scope, Dictionary<string, List<Symbol>> symbols, List<string> missingImports)
     {
         // Declared in a file this one does not import?
-        var anywhere = LookupType(name, scope, fullName => symbols.TryGetValue(fullName, out var list) ? list[0] : null);
+        var anywhere = LookupType(name, scope, fullName => symbols.TryGetValue(fullName, out var list) ? list[0] : null, out var stoppedAt);
+        if (stoppedAt is not null)
+        {
+            // protoc: the innermost scope that has the first part of a dotted name is the only one searched.
+            var firstPart = name.Substring(0, name.IndexOf('.'));
+            var firstFullName = stoppedAt.Substring(0, stoppedAt.Length - name.Length + firstPart.Length);
+            return $"; it resolves to '{stoppedAt}', which is not declared: '{firstPart}' is found first as '{firstFullName}' (write '.{name}' to search from the outermost scope)";
+        }
+
         if (anywhere is not null && anywhere.File != file)
         {
             return $"; '{anywhere.FullName}' is declared in '{anywhere.File.ImportPath}', which '{file.ImportPath}' does not import (add: import \"{anywhere.File.ImportPath}\";)";

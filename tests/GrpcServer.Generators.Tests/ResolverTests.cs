@@ -1,0 +1,125 @@
+using GrpcServer.Generators.Tests.Infrastructure;
+using static GrpcServer.Generators.Tests.Infrastructure.GeneratorHarness;
+
+namespace GrpcServer.Generators.Tests;
+
+/// <summary>Imports, visibility and protobuf's scoping rules for rpc types, as protoc applies them.</summary>
+public sealed class ResolverTests
+{
+    private static string Catalog(Microsoft.CodeAnalysis.GeneratorDriverRunResult result) => result.Sources()["GrpcServer.Catalog.g.cs"];
+
+    [Fact]
+    public void Dotted_name_is_searched_only_in_the_innermost_scope_that_has_its_first_part()
+    {
+        // protoc: "shop.Order" is resolved to "acme.shop.shop.Order", which is not defined.
+        var result = Run(("s.proto", """
+            syntax = "proto3";
+            package acme.shop;
+            message shop {}
+            message Order {}
+            service Svc { rpc Get(shop.Order) returns (.acme.shop.Order); }
+            """));
+
+        Assert.Equal(
+            "unknown type 'shop.Order' in rpc 'Get' request; it resolves to 'acme.shop.shop.Order', which is not declared: 'shop' is found first as 'acme.shop.shop' (write '.shop.Order' to search from the outermost scope)",
+            Assert.Single(result.Diagnostics()).GetMessage());
+    }
+
+    [Fact]
+    public void Types_of_a_plainly_imported_files_imports_are_not_visible()
+    {
+        var result = Run(
+            ("c.proto", "syntax = \"proto3\"; package p; message T {}"),
+            ("b.proto", "syntax = \"proto3\"; package p; import \"c.proto\";"),
+            ("a.proto", "syntax = \"proto3\"; package p; import \"b.proto\"; service S { rpc Get(T) returns (T); }"));
+
+        Assert.All(result.Diagnostics(), d => Assert.EndsWith("'p.T' is declared in 'c.proto', which 'a.proto' does not import (add: import \"c.proto\";)", d.GetMessage(), StringComparison.Ordinal));
+        Assert.Equal(2, result.Diagnostics().Length);
+    }
+
+    [Fact]
+    public void Types_re_exported_by_import_public_chains_and_weak_imports_are_visible()
+    {
+        var result = Run(
+            ("c.proto", "syntax = \"proto3\"; package p; message T {}"),
+            ("b.proto", "syntax = \"proto3\"; package p; import public \"c.proto\";"),
+            ("w.proto", "syntax = \"proto3\"; package q; message W {}"),
+            ("a.proto", "syntax = \"proto3\"; package p; import \"b.proto\"; import weak \"w.proto\"; service S { rpc Get(T) returns (q.W); }"));
+
+        Assert.Empty(result.Diagnostics());
+        Assert.Contains("global::P.SRpcs.Get,", Catalog(result), StringComparison.Ordinal);
+        Assert.Contains("global::GrpcServer.UnaryRpc<global::P.T, global::Q.W> Get", result.Sources()["a.proto.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nested_and_sibling_package_names_resolve_from_the_rpc_scope_outwards()
+    {
+        var result = Run(
+            ("common.proto", "syntax = \"proto3\"; package acme.common; message Money { message Cents {} }"),
+            ("api.proto", """
+                syntax = "proto3";
+                package acme.api.v1;
+                import "common.proto";
+                service Billing {
+                  rpc A(common.Money) returns (acme.common.Money.Cents);
+                  rpc B(.acme.common.Money) returns (api.v1.Local.Inner);
+                }
+                message Local { message Inner {} }
+                """));
+
+        Assert.Empty(result.Diagnostics());
+        var source = result.Sources()["api.proto.g.cs"];
+        Assert.Contains("UnaryRpc<global::Acme.Common.Money, global::Acme.Common.Money.Types.Cents> A", source, StringComparison.Ordinal);
+        Assert.Contains("UnaryRpc<global::Acme.Common.Money, global::Acme.Api.V1.Local.Types.Inner> B", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_paths_are_relative_to_proto_root_and_additional_import_dirs()
+    {
+        var options = new TestOptionsProvider(
+            new Dictionary<string, string> { ["build_property.ProjectDir"] = "/src/App/" },
+            new Dictionary<string, IReadOnlyDictionary<string, string>>
+            {
+                ["/src/App/Protos/api/svc.proto"] = new Dictionary<string, string>
+                {
+                    ["build_metadata.AdditionalFiles.ProtoRoot"] = "Protos",
+                    ["build_metadata.AdditionalFiles.AdditionalImportDirs"] = "../shared/protos",
+                },
+                ["/src/App/Protos/api/types.proto"] = new Dictionary<string, string> { ["build_metadata.AdditionalFiles.ProtoRoot"] = "Protos" },
+            });
+
+        var result = Run(
+            [
+                ("/src/shared/protos/money/money.proto", "syntax = \"proto3\"; package money; message Money {}"),
+                ("/src/App/Protos/api/types.proto", "syntax = \"proto3\"; package api; message Req {}"),
+                ("/src/App/Protos/api/svc.proto", "syntax = \"proto3\"; package api; import \"api/types.proto\"; import \"money/money.proto\"; service S { rpc Pay(Req) returns (money.Money); }"),
+            ],
+            options);
+
+        Assert.Empty(result.Diagnostics());
+        Assert.Contains("api.svc.proto.g.cs", result.Sources().Keys);
+    }
+
+    [Fact]
+    public void Without_proto_root_the_import_path_is_relative_to_the_project_directory()
+    {
+        var result = Run(
+            ("Protos/types.proto", "syntax = \"proto3\"; message Req {}"),
+            ("Protos/svc.proto", "syntax = \"proto3\"; import \"Protos/types.proto\"; service S { rpc Get(Req) returns (Req); }"));
+
+        Assert.Empty(result.Diagnostics());
+        Assert.Contains("Protos.svc.proto.g.cs", result.Sources().Keys);
+    }
+
+    [Fact]
+    public void Hint_names_are_unique_and_valid_for_every_proto_path()
+    {
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        var names = new[] { "a/b.proto", "a.b.proto", "A.B.proto", "we ird/na+me.proto", "../up.proto" }
+            .Select(p => Resolution.ProtoResolver.CreateHintName(p, used))
+            .ToList();
+
+        Assert.Equal(["a.b.proto.g.cs", "a.b.proto_2.g.cs", "A.B.proto_3.g.cs", "we_ird.na_me.proto.g.cs", "up.proto.g.cs"], names);
+    }
+}
