@@ -182,6 +182,30 @@ public sealed class ServerTests
     }
 
     [Fact]
+    public async Task Kestrel_endpoints_configuration_replaces_the_default_url()
+    {
+        // The same keys an appsettings.json "Kestrel" section sets, given on the command line.
+        var server = new RpcServer(new RpcServerOptions { Args = ["--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:0"], LogLevel = LogLevel.None })
+            .AddHandler(GreeterRpcs.SayHello, Hello);
+        var serving = server.HandleRpcAsync();
+        try
+        {
+            var urls = await server.WaitForServingAsync().WaitAsync(s_timeout);
+            using var channel = GrpcChannel.ForAddress(urls[0]);
+
+            var reply = await new Greeter.GreeterClient(channel).SayHelloAsync(new HelloRequest { Name = "kestrel" });
+
+            Assert.DoesNotContain(urls, url => url.Contains(":50051"));
+            Assert.Equal("Hello kestrel", reply.Message);
+        }
+        finally
+        {
+            await server.StopAsync();
+            await serving.WaitAsync(s_timeout);
+        }
+    }
+
+    [Fact]
     public async Task Tls_serves_https_with_a_certificate()
     {
         using var certificates = new TestCertificates();
