@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace GrpcServer.Packaging.Tests;
+
+/// <summary>What a finished command printed and returned.</summary>
+public sealed record CommandResult(string CommandLine, string WorkingDirectory, int ExitCode, string Output, TimeSpan Elapsed)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    public override string ToString() =>
+        $"`{CommandLine}` in {WorkingDirectory} exited with {ExitCode} after {Elapsed.TotalSeconds:0.0} s:{Environment.NewLine}{Output}";
+}
+
+/// <summary>
+/// Runs the dotnet CLI (or a program it made) as a user would from a shell: none of the test host's MSBuild or
+/// VSTest variables, no MSBuild node reuse (no node outlives the test), output in English, bounded in time (the
+/// process tree is killed on timeout).
+/// </summary>
+internal static class DotNetCli
+{
+    private static readonly string DotNet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+        ? host
+        : "dotnet";
+
+    public static Task<CommandResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProcessAsync(DotNet, workingDirectory, timeout, arguments);
+
+    public static Task<CommandResult> RunProgramAsync(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProcessAsync(fileName, workingDirectory, timeout, arguments);
+
+    /// <summary>The start information every command here uses: redirected, clean environment.</summary>
+    public static ProcessStartInfo CreateStartInfo(string fileName, string workingDirectory, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in startInfo.Environment.Keys.ToList())
+        {
+            if (name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) ||
+                name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) ||
+                name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase) ||
+                name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase))
+            {
+                startInfo.Environment.Remove(name);
+            }
+        }
+
+        startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        startInfo.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        startInfo.Environment["DOTNET_NOLOGO"] = "1";
+        startInfo.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        startInfo.Environment["DOTNET_GENERATE_ASPNET_CERTIFICATE"] = "false";
+        return startInfo;
+    }
+
+    private static async Task<CommandResult> RunProcessAsync(string fileName, string workingDirectory, TimeSpan timeout, string[] arguments)
+    {
+        var startInfo = CreateStartInfo(fileName, workingDirectory, arguments);
+        var commandLine = Path.GetFileName(fileName) + " " + string.Join(' ', arguments);
+        var output = new StringBuilder();
+        var outputClosed = new TaskCompletionSource();
+        var errorClosed = new TaskCompletionSource();
+        var exited = new TaskCompletionSource();
+        using var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data, outputClosed);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, errorClosed);
+        process.Exited += (_, _) => exited.TrySetResult();
+
+        var stopwatch = Stopwatch.StartNew();
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        // Wait for the process itself, not for the end of its output: a build server it started may hold the pipe.
+        if (await Task.WhenAny(exited.Task, Task.Delay(timeout)) != exited.Task)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"`{commandLine}` in {workingDirectory} did not finish in {timeout.TotalSeconds:0} s:{Environment.NewLine}{Snapshot()}");
+        }
+
+        await Task.WhenAny(Task.WhenAll(outputClosed.Task, errorClosed.Task), Task.Delay(TimeSpan.FromSeconds(5)));
+        return new CommandResult(commandLine, workingDirectory, process.ExitCode, Snapshot(), stopwatch.Elapsed);
+
+        void Append(string? line, TaskCompletionSource closed)
+        {
+            if (line is null)
+            {
+                closed.TrySetResult();
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+
+        string Snapshot()
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Xunit.Abstractions;
+
+namespace GrpcServer.Packaging.Tests;
+
+/// <summary>
+/// The GrpcServer package as its users get it: one package with the runtime, the generator and the MSBuild targets,
+/// which a fresh project outside the repository uses with nothing but Grpc.Tools and its .proto files.
+/// </summary>
+[Trait("Category", "Packaging")]
+public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputHelper output) : IClassFixture<PackagedConsumer>
+{
+    [Fact]
+    public void Every_step_ran()
+    {
+        foreach (var (step, result) in new[] { ("pack", consumer.Pack), ("build", consumer.Build), ("items", consumer.Items), ("run", consumer.Run) })
+        {
+            output.WriteLine($"{step}: {(result is null ? "did not run" : $"exit {result.ExitCode} in {result.Elapsed.TotalSeconds:0.0} s")}");
+        }
+
+        Assert.All(new[] { consumer.Pack, consumer.Build, consumer.Items, consumer.Run }, result => Assert.True(result?.Succeeded, result?.ToString()));
+    }
+
+    [Fact]
+    public void Pack_succeeds_without_warnings_and_makes_one_package()
+    {
+        Assert.NotNull(consumer.Pack);
+        Assert.True(consumer.Pack.Succeeded, consumer.Pack.ToString());
+        Assert.DoesNotMatch(WarningLine(), consumer.Pack.Output);
+        Assert.Equal([Path.GetFileName(consumer.PackagePath)], Directory.GetFiles(consumer.FeedDirectory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Package_holds_the_runtime_the_generator_as_an_analyzer_and_the_targets()
+    {
+        using var package = OpenPackage();
+        var files = package.Entries
+            .Select(e => e.FullName)
+            .Where(name => !name.StartsWith("_rels/", StringComparison.Ordinal) && !name.StartsWith("package/", StringComparison.Ordinal) && name != "[Content_Types].xml")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(
+            [
+                "GrpcServer.nuspec",
+                "README.md",
+                "analyzers/dotnet/cs/GrpcServer.Generators.dll",
+                "buildTransitive/GrpcServer.targets",
+                "lib/net10.0/GrpcServer.dll",
+                "lib/net10.0/GrpcServer.xml",
+            ],
+            files);
+    }
+
+    [Fact]
+    public void Package_metadata_is_complete()
+    {
+        var metadata = ReadNuspec().Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string Value(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+        XElement Element(string name) => metadata.Elements().Single(e => e.Name.LocalName == name);
+
+        Assert.Equal("GrpcServer", Value("id"));
+        Assert.Equal(consumer.Version, Value("version"));
+        Assert.False(string.IsNullOrWhiteSpace(Value("authors")));
+        Assert.Contains("AddHandler", Value("description"), StringComparison.Ordinal);
+        Assert.Equal("expression", (string?)Element("license").Attribute("type"));
+        Assert.Equal("MIT", Value("license"));
+        Assert.Equal("README.md", Value("readme"));
+        Assert.Contains("grpc", Value("tags").Split(' '));
+        Assert.Equal("https://github.com/grpcserver/grpcserver", (string?)Element("repository").Attribute("url"));
+        Assert.Equal("https://github.com/grpcserver/grpcserver", Value("projectUrl"));
+    }
+
+    [Fact]
+    public void Package_depends_on_the_runtime_packages_and_not_on_the_generator()
+    {
+        var metadata = ReadNuspec().Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        var group = Assert.Single(metadata.Elements().Single(e => e.Name.LocalName == "dependencies").Elements());
+        Assert.Equal("net10.0", (string?)group.Attribute("targetFramework"));
+        var dependencies = group.Elements().ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
+
+        foreach (var id in new[] { "Google.Protobuf", "Grpc.AspNetCore.Server", "Grpc.HealthCheck", "Grpc.Reflection" })
+        {
+            Assert.True(dependencies.TryGetValue(id, out var version), $"no dependency on {id}: {string.Join(", ", dependencies.Keys)}");
+            Assert.Equal(consumer.CentralVersions[id], version);
+        }
+
+        Assert.Equal(4, dependencies.Count);
+        var framework = metadata.Elements().Single(e => e.Name.LocalName == "frameworkReferences").Descendants().Single(e => e.Name.LocalName == "frameworkReference");
+        Assert.Equal("Microsoft.AspNetCore.App", (string?)framework.Attribute("name"));
+    }
+
+    [Fact]
+    public void Consumer_lives_outside_the_repository()
+    {
+        var repo = consumer.RepoRoot.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        Assert.False(consumer.ConsumerDirectory.StartsWith(repo, StringComparison.Ordinal), $"{consumer.ConsumerDirectory} is inside {repo}");
+        Assert.Empty(consumer.RepositoryFilesAboveConsumer());
+
+        // And MSBuild agrees: no Directory.Build.* and no central package management were imported.
+        var properties = ItemsJson().RootElement.GetProperty("Properties");
+        Assert.Equal("", properties.GetProperty("DirectoryBuildPropsPath").GetString());
+        Assert.Equal("", properties.GetProperty("DirectoryBuildTargetsPath").GetString());
+        Assert.NotEqual("true", properties.GetProperty("ManagePackageVersionsCentrally").GetString());
+    }
+
+    [Fact]
+    public void Consumer_builds_from_the_package_without_warnings()
+    {
+        Assert.NotNull(consumer.Build);
+        Assert.True(consumer.Build.Succeeded, consumer.Build.ToString());
+        Assert.DoesNotMatch(WarningLine(), consumer.Build.Output);
+        Assert.Matches(@"(?m)^\s*0 Warning\(s\)", consumer.Build.Output);
+        Assert.Contains($"Restored {Path.Combine(consumer.ConsumerDirectory, "Consumer.csproj")}", consumer.Build.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Protobuf_items_reach_the_generator_once_each_with_their_proto_root()
+    {
+        var protos = ItemsJson().RootElement.GetProperty("Items").GetProperty("AdditionalFiles").EnumerateArray()
+            .Where(item => item.GetProperty("Extension").GetString() == ".proto")
+            .Select(item => (Path: Path.GetRelativePath(consumer.ConsumerDirectory, item.GetProperty("FullPath").GetString()!).Replace('\\', '/'),
+                             Root: item.TryGetProperty("ProtoRoot", out var root) ? root.GetString() : null))
+            .OrderBy(p => p.Path, StringComparer.Ordinal)
+            .ToList();
+
+        // protos/greeter.proto is also listed as an AdditionalFile without ProtoRoot: it still comes once, rooted as
+        // protoc roots it; the files without ProtoRoot get "." as Grpc.Tools gives them.
+        Assert.Equal(
+            [
+                ("extra/ping.proto", "."),
+                ("extra/ping_types.proto", "."),
+                ("protos/common/greeting.proto", "protos"),
+                ("protos/greeter.proto", "protos"),
+            ],
+            protos);
+    }
+
+    [Fact]
+    public void Consumer_serves_unary_and_streaming_calls_and_exits()
+    {
+        Assert.NotNull(consumer.Run);
+        Assert.True(consumer.Run.Succeeded, consumer.Run.ToString());
+        var lines = consumer.Run.Output.Split('\n', StringSplitOptions.TrimEntries);
+        string[] expected =
+        [
+            "unary: Hello package from /demo.Greeter/SayHello",
+            "stream: 1 Hello stream",
+            "stream: 2 Hello stream",
+            "stream: 3 Hello stream",
+            "ping: 42",
+            "stopped",
+        ];
+        Assert.Equal(expected, lines.Where(line => expected.Contains(line) || line.StartsWith("unary:", StringComparison.Ordinal) || line.StartsWith("stream:", StringComparison.Ordinal) || line.StartsWith("ping:", StringComparison.Ordinal)));
+    }
+
+    private ZipArchive OpenPackage()
+    {
+        Assert.True(File.Exists(consumer.PackagePath), consumer.Pack?.ToString() ?? "not packed");
+        return ZipFile.OpenRead(consumer.PackagePath);
+    }
+
+    private XDocument ReadNuspec()
+    {
+        using var package = OpenPackage();
+        using var stream = package.GetEntry("GrpcServer.nuspec")!.Open();
+        return XDocument.Load(stream);
+    }
+
+    private JsonDocument ItemsJson()
+    {
+        Assert.NotNull(consumer.Items);
+        Assert.True(consumer.Items.Succeeded, consumer.Items.ToString());
+        return JsonDocument.Parse(consumer.Items.Output);
+    }
+
+    [GeneratedRegex(@"(?im):\s*warning\s+[A-Z]+\d+")]
+    private static partial Regex WarningLine();
+}
