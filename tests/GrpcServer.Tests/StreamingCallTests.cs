@@ -145,6 +145,33 @@ public sealed class StreamingCallTests
     }
 
     [Fact]
+    public async Task Statistics_count_each_streamed_message()
+    {
+        await using var server = await TestServer.StartAsync(s => s.AddHandler("Echo", "Duplex", Answer).AddHandler("Echo", "ServerStream", Repeat));
+
+        using (var call = Client(server).Duplex())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await call.RequestStream.WriteAsync(new EchoRequest { Text = "m" });
+                Assert.True(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
+            }
+
+            await call.RequestStream.CompleteAsync();
+            Assert.False(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
+        }
+
+        using (var call = Client(server).ServerStream(new EchoRequest { Count = 4 }))
+        {
+            await ReadAllAsync(call.ResponseStream);
+        }
+
+        var statistics = server.Server.GetStatistics().ToDictionary(s => s.Rpc);
+        Assert.Equal(new RpcStatistics("/echo.v1.Echo/Duplex", 1, 0, 3, 3), statistics["/echo.v1.Echo/Duplex"]);
+        Assert.Equal(new RpcStatistics("/echo.v1.Echo/ServerStream", 1, 0, 1, 4), statistics["/echo.v1.Echo/ServerStream"]);
+    }
+
+    [Fact]
     public async Task Bidirectional_with_no_requests_ends_OK_with_no_responses()
     {
         await using var server = await TestServer.StartAsync(s => s.AddHandler("Echo", "Duplex", Answer));

@@ -33,6 +33,7 @@ internal static class HandlerHosting
         });
         services.AddSingleton(server);
         services.AddSingleton(server.Registry);
+        services.AddSingleton<RpcMetrics>();
         services.AddSingleton(provider => new CallDispatcher(
             options, provider.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory), stop));
 
@@ -59,6 +60,9 @@ internal static class HandlerHosting
         }
 
         var handlers = endpoints.MapGrpcService<HandlerService>();
+
+        // Created now so that the instruments exist from the start; the container disposes them.
+        endpoints.ServiceProvider.GetRequiredService<RpcMetrics>();
         if (server.Options.EnableHealthService)
         {
             endpoints.MapGrpcService<HealthServiceImpl>();

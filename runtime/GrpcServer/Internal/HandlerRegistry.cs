@@ -74,7 +74,7 @@ internal sealed class HandlerRegistry
         {
             if (!_counters.TryGetValue(rpc.FullName, out var counters))
             {
-                _counters.Add(rpc.FullName, counters = new RpcCounters(rpc.FullName));
+                _counters.Add(rpc.FullName, counters = new RpcCounters(rpc.FullName, rpc.Kind == Grpc.Core.MethodType.Unary));
                 _orderedCounters.Add(counters);
             }
 

@@ -18,7 +18,6 @@ internal sealed class UnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, TResp
     {
         public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call)
         {
-            counters.Received();
             var context = new Context(call);
             TResponse response;
             try
@@ -30,7 +29,6 @@ internal sealed class UnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, TResp
                 throw dispatcher.Fail(context, exception, counters);
             }
 
-            counters.Sent();
             counters.Successful();
             return Task.FromResult(response);
         }
@@ -50,7 +48,6 @@ internal sealed class AsyncUnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, 
     {
         public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call)
         {
-            counters.Received();
             var context = new Context(call);
             Task<TResponse> task;
             try
@@ -65,7 +62,6 @@ internal sealed class AsyncUnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, 
             // A handler that finished synchronously costs no extra state machine.
             if (task is { IsCompletedSuccessfully: true, Result: not null })
             {
-                counters.Sent();
                 counters.Successful();
                 return task;
             }
@@ -85,7 +81,6 @@ internal sealed class AsyncUnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, 
                 throw dispatcher.Fail(context, exception, counters);
             }
 
-            counters.Sent();
             counters.Successful();
             return response;
         }
