@@ -16,6 +16,8 @@ internal static class ProtoInputReader
     internal const string ProjectDirKey = "build_property.ProjectDir";
     internal const string MSBuildProjectDirectoryKey = "build_property.MSBuildProjectDirectory";
 
+    private static readonly char[] ImportDirSeparators = [';', '|'];
+
     public static bool IsProtoFile(AdditionalText text) => text.Path.EndsWith(".proto", StringComparison.OrdinalIgnoreCase);
 
     public static ProtoFileInput Read(AdditionalText text, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken)
@@ -44,10 +46,11 @@ internal static class ProtoInputReader
 
         importPath ??= ProtoPath.GetFileName(path);
 
+        // The MSBuild targets write the list with '|': Roslyn's .editorconfig reader cuts a value at its first ';'.
         var importDirs = GetValue(fileOptions, AdditionalImportDirsKey);
         if (importDirs is not null)
         {
-            foreach (var dir in importDirs.Split(';'))
+            foreach (var dir in importDirs.Split(ImportDirSeparators))
             {
                 var trimmed = dir.Trim();
                 if (trimmed.Length > 0)
