@@ -3,13 +3,17 @@ using System.Collections.Generic;
 
 namespace GrpcServer.Internal;
 
-/// <summary>Finds the closest of a set of names to a misspelled one, for "did you mean" messages.</summary>
+/// <summary>
+/// Finds the closest of a set of names to a misspelled one, for "did you mean" messages. This one file is compiled into
+/// the runtime and into the analyzer (linked by the generator project), so build time and run time suggest the same name.
+/// </summary>
 internal static class NameSuggestion
 {
     public static string? Closest(string wanted, IReadOnlyList<string> names)
     {
         string? best = null;
         var bestDistance = int.MaxValue;
+        var wantedUpper = wanted.ToUpperInvariant();
         foreach (var name in names)
         {
             if (string.Equals(name, wanted, StringComparison.OrdinalIgnoreCase))
@@ -17,7 +21,7 @@ internal static class NameSuggestion
                 return name;
             }
 
-            var distance = Distance(wanted.ToUpperInvariant(), name.ToUpperInvariant());
+            var distance = Distance(wantedUpper, name.ToUpperInvariant());
             if (distance < bestDistance)
             {
                 bestDistance = distance;
