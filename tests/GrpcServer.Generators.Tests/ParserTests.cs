@@ -128,14 +128,14 @@ public sealed class ParserTests
               rpc B(stream Req) returns (Resp) {}
               rpc C(Req) returns (stream .pkg.Resp) { option idempotency_level = NO_SIDE_EFFECTS; ; }
               rpc D(stream Req) returns (stream Resp);
-              rpc E(stream) returns (stream stream);
+              rpc E(.stream) returns (stream stream);
             }
             """);
 
         var service = Assert.Single(file.Services);
         Assert.Equal("The service.", service.Comment);
         Assert.Equal(
-            [("A", "Req", false, "Resp", false), ("B", "Req", true, "Resp", false), ("C", "Req", false, ".pkg.Resp", true), ("D", "Req", true, "Resp", true), ("E", "stream", false, "stream", true)],
+            [("A", "Req", false, "Resp", false), ("B", "Req", true, "Resp", false), ("C", "Req", false, ".pkg.Resp", true), ("D", "Req", true, "Resp", true), ("E", ".stream", false, "stream", true)],
             service.Rpcs.Select(r => (r.Name, r.Request.Name, r.Request.Streaming, r.Response.Name, r.Response.Streaming)));
         Assert.Equal("Unary.", service.Rpcs[0].Comment);
         Assert.Equal("idempotency_level", Assert.Single(service.Rpcs[2].Options).Name);
@@ -235,6 +235,7 @@ public sealed class ParserTests
     [InlineData("message M { optional group result = 1 {} }", "group name 'result' must start with a capital letter")]
     [InlineData("message M { reserved 5 to 2; }", "the reserved range 5 to 2 is empty: the end is less than the start")]
     [InlineData("service S { message M {} }", "expected 'rpc', 'option' or '}' in service 'S', found 'message'")]
+    [InlineData("service S { rpc A(stream) returns (B); }", "expected the request message type of rpc 'A' after 'stream', found ')'")]
     public void Each_rule_violation_has_an_actionable_message(string text, string message)
     {
         var result = ProtoParser.Parse(text);

@@ -601,14 +601,15 @@ internal sealed partial class ProtoParser
     private RpcTypeNode ParseRpcType(string expected)
     {
         var streaming = false;
-        // As in protoc, 'stream' before anything but ')' is the keyword ('stream.Foo' streams '.Foo').
-        if (Current.IsIdentifier("stream") && !PeekToken(1).IsSymbol(')'))
+        // As in protoc, 'stream' first in the parentheses is always the keyword: '(stream)' lacks
+        // a type, and 'stream.Foo' streams '.Foo'. A message named 'stream' is written qualified.
+        if (Current.IsIdentifier("stream"))
         {
             streaming = true;
             Next();
         }
 
-        var name = ParseTypeName(expected, out var span);
+        var name = ParseTypeName(streaming ? expected + " after 'stream'" : expected, out var span);
         return new RpcTypeNode(name, span, streaming);
     }
 }
