@@ -164,6 +164,50 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void Edition_2024_export_and_local_modifiers_are_read_on_messages_and_enums()
+    {
+        var file = ParseClean("""
+            edition = "2024";
+            package p;
+            import option "opts.proto";
+            export message A {
+              local message B {}
+              export enum C { C_UNSPECIFIED = 0; }
+              message D {}
+            }
+            local enum E { E_UNSPECIFIED = 0; }
+            message local { .p.local self = 1; }
+            """);
+
+        Assert.Equal(ImportKind.Option, Assert.Single(file.Imports).Kind);
+        Assert.Equal([("A", VisibilityModifier.Export), ("local", VisibilityModifier.None)], file.Messages.Select(m => (m.Name, m.Visibility)));
+        Assert.Equal([("B", VisibilityModifier.Local), ("D", VisibilityModifier.None)], file.Messages[0].Messages.Select(m => (m.Name, m.Visibility)));
+        Assert.Equal(VisibilityModifier.Export, Assert.Single(file.Messages[0].Enums).Visibility);
+        Assert.Equal(VisibilityModifier.Local, Assert.Single(file.Enums).Visibility);
+    }
+
+    [Theory]
+    [InlineData("edition = \"2024\";\nexport service S {}", "the visibility modifier 'export' applies only to 'message' and 'enum', not to 'service'")]
+    [InlineData("edition = \"2024\";\nmessage M { local l = 1; }", "the visibility modifier 'local' applies only to 'message' and 'enum', not to 'l'")]
+    public void Edition_2024_visibility_modifier_elsewhere_is_an_error(string text, string message)
+    {
+        Assert.Equal(message, Assert.Single(ProtoParser.Parse(text).Errors).Message);
+    }
+
+    [Fact]
+    public void Before_edition_2024_export_and_local_are_plain_names()
+    {
+        var file = ParseClean("""
+            edition = "2023";
+            message M { local l = 1; export export = 2; }
+            message local {}
+            message export {}
+            """);
+
+        Assert.Equal([("local", "l"), ("export", "export")], file.Messages[0].Fields.Select(f => (f.TypeName, f.Name)));
+    }
+
+    [Fact]
     public void Missing_semicolon_before_a_new_line_is_reported_and_the_next_field_still_parses()
     {
         var result = ProtoParser.Parse("message M {\n  optional string name = 1\n  optional int32 id = 2;\n}\n");

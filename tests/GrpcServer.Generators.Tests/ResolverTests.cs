@@ -52,6 +52,58 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void Edition_2024_local_types_are_visible_only_in_their_own_file()
+    {
+        var result = Run(
+            ("types.proto", """
+                edition = "2024";
+                package t;
+                export message Req { message Inner {} export message Pub {} }
+                local message Hidden {}
+                service Own { rpc Get(Req.Inner) returns (Hidden); }
+                """),
+            ("client.proto", """
+                edition = "2023";
+                package c;
+                import "types.proto";
+                service Client { rpc A(t.Req.Pub) returns (t.Req); rpc B(t.Req.Inner) returns (t.Hidden); }
+                """));
+
+        Assert.Equal(
+            [
+                "unknown type 't.Req.Inner' in rpc 'B' request; 't.Req.Inner' is local to 'types.proto' by that file's features.default_symbol_visibility (in edition 2024 nested types are local unless declared 'export'); declare it 'export' to use it here",
+                "unknown type 't.Hidden' in rpc 'B' response; 't.Hidden' is declared 'local' in 'types.proto', so only that file may use it (declare it 'export' to use it here)",
+            ],
+            result.Diagnostics().Select(d => d.GetMessage()));
+        Assert.Contains("UnaryRpc<global::T.Req.Types.Inner, global::T.Hidden> Get", result.Sources()["types.proto.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("UnaryRpc<global::T.Req.Types.Pub, global::T.Req> A", result.Sources()["client.proto.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Edition_2024_default_symbol_visibility_export_all_exports_nested_types()
+    {
+        var result = Run(
+            ("types.proto", "edition = \"2024\"; package t; option features.default_symbol_visibility = EXPORT_ALL; message Req { message Inner {} }"),
+            ("client.proto", "edition = \"2024\"; package c; import \"types.proto\"; service Client { rpc A(t.Req.Inner) returns (t.Req); }"));
+
+        Assert.Empty(result.Diagnostics());
+    }
+
+    [Fact]
+    public void Types_of_a_file_imported_only_for_its_options_are_not_visible()
+    {
+        var result = Run(
+            ("opts.proto", "syntax = \"proto3\"; package o; message M {}"),
+            ("svc.proto", "edition = \"2024\"; package s; import option \"opts.proto\"; service S { rpc A(o.M) returns (o.M); }"));
+
+        Assert.Equal(2, result.Diagnostics().Length);
+        Assert.All(result.Diagnostics(), d => Assert.EndsWith(
+            "; 'o.M' is declared in 'opts.proto', which 'svc.proto' imports only for its options (write: import \"opts.proto\"; to use its types)",
+            d.GetMessage(),
+            StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Nested_and_sibling_package_names_resolve_from_the_rpc_scope_outwards()
     {
         var result = Run(

@@ -18,6 +18,10 @@ public sealed class ValidatorTests
     [InlineData(Proto3 + "message M { int32 a = 1 [default = 5]; }", "explicit default values are not allowed in proto3 (field 'a')")]
     [InlineData(Proto3 + "message M { extensions 100 to 200; }", "extension ranges are not allowed in proto3 (message 'M')")]
     [InlineData(Proto3 + "enum E { A = 1; }", "the first value of enum 'E' must be 0 in proto3, so that it is the default")]
+    [InlineData(Editions + "enum E { A = 1; }", "the first value of open enum 'E' must be 0 in editions, so that it is the default (or close the enum: option features.enum_type = CLOSED;)")]
+    [InlineData(Editions + "option features.enum_type = CLOSED;\nenum E { option features.enum_type = OPEN; A = 1; }", "the first value of open enum 'E' must be 0 in editions, so that it is the default (or close the enum: option features.enum_type = CLOSED;)")]
+    [InlineData(Proto3 + "export message M {}", "the visibility modifier 'export' needs edition 2024 or later; this file is proto3")]
+    [InlineData(Editions + "message M { local enum E { A = 0; } }", "the visibility modifier 'local' needs edition 2024 or later; this file is edition 2023")]
     [InlineData(Editions + "message M { optional int32 a = 1; }", "the label 'optional' is not allowed in editions (field 'a'); use features.field_presence")]
     [InlineData(Editions + "message M { repeated group G = 1 {} }", "groups are not allowed in editions; use a message field with features.message_encoding = DELIMITED for 'G'")]
     [InlineData(Proto3 + "message M { map<double, string> m = 1; }", "the key type of map field 'm' must be an integer type, bool or string, not 'double'")]
@@ -45,6 +49,9 @@ public sealed class ValidatorTests
     [InlineData(Proto3 + "enum E { option allow_alias = true; A = 0; B = 0; }")]
     [InlineData(Proto2 + "enum E { A = 5; }")]
     [InlineData(Editions + "message M { int32 a = 1 [features.field_presence = LEGACY_REQUIRED]; M child = 2 [features.message_encoding = DELIMITED]; }")]
+    [InlineData(Editions + "enum E { option features.enum_type = CLOSED; A = 1; }")]
+    [InlineData(Editions + "option features.enum_type = CLOSED;\nmessage M { enum E { A = 5; } }")]
+    [InlineData("edition = \"2024\";\nexport message M { local message N {} export enum E { A = 0; } }\nlocal enum F { B = 0; }")]
     public void Valid_declarations_of_each_dialect_are_accepted(string text)
     {
         Assert.Empty(ProtoParser.Parse(text).Errors);

@@ -38,12 +38,26 @@ internal enum ProtoTypeKind
     Enum,
 }
 
+/// <summary>Which files may use a type (edition 2024 symbol visibility; every type before it is exported).</summary>
+internal enum TypeVisibility
+{
+    /// <summary>Every file that imports its file.</summary>
+    Exported,
+
+    /// <summary>Only its own file, because it is declared <c>local</c>.</summary>
+    Local,
+
+    /// <summary>Only its own file, by the file's <c>features.default_symbol_visibility</c> (nested types, in edition 2024).</summary>
+    LocalByDefault,
+}
+
 /// <summary>A declared message or enum.</summary>
 /// <param name="FullName">The protobuf full name without a leading dot, e.g. <c>pkg.Outer.Inner</c>.</param>
 /// <param name="CSharpName">The <c>global::</c>-qualified C# class name protoc generates for it.</param>
 /// <param name="Kind">Message or enum.</param>
 /// <param name="Span">The span of its name (for duplicate-name diagnostics).</param>
-internal sealed record TypeSpec(string FullName, string CSharpName, ProtoTypeKind Kind, SourceSpan Span);
+/// <param name="Visibility">Whether other files may use it.</param>
+internal sealed record TypeSpec(string FullName, string CSharpName, ProtoTypeKind Kind, SourceSpan Span, TypeVisibility Visibility = TypeVisibility.Exported);
 
 /// <summary>A service.</summary>
 internal sealed record ServiceSpec(string Name, string FullName, string? Comment, SourceSpan NameSpan, EquatableArray<RpcSpec> Rpcs);

@@ -33,7 +33,7 @@ internal static class ProtoFileSpecBuilder
         }
 
         var @namespace = CSharpNaming.GetNamespace(package, csharpNamespace);
-        var context = new BuildContext(input.Path, package, @namespace, diagnostics);
+        var context = new BuildContext(input.Path, package, @namespace, GetDefaultVisibility(file), diagnostics);
         if (package.Length > 0)
         {
             var prefix = string.Empty;
@@ -47,12 +47,12 @@ internal static class ProtoFileSpecBuilder
         var prefixForTypes = package.Length == 0 ? string.Empty : package + ".";
         foreach (var message in file.Messages)
         {
-            AddMessage(context, message, prefixForTypes);
+            AddMessage(context, message, prefixForTypes, topLevel: true);
         }
 
         foreach (var @enum in file.Enums)
         {
-            AddEnum(context, @enum, prefixForTypes);
+            AddEnum(context, @enum, prefixForTypes, topLevel: true);
         }
 
         foreach (var extend in file.Extends)
@@ -104,12 +104,58 @@ internal static class ProtoFileSpecBuilder
             diagnostics.ToEquatableArray());
     }
 
-    private static void AddMessage(BuildContext context, MessageNode message, string prefix)
+    /// <summary>
+    /// The visibility of types without <c>export</c> or <c>local</c>: before edition 2024 every
+    /// type is exported; from 2024 <c>option features.default_symbol_visibility</c> decides, and
+    /// by default (<c>EXPORT_TOP_LEVEL</c>) nested types are local.
+    /// </summary>
+    private static DefaultVisibility GetDefaultVisibility(ProtoFileNode file)
+    {
+        if (!ProtoValidator.SupportsVisibility(file))
+        {
+            return DefaultVisibility.ExportAll;
+        }
+
+        var visibility = DefaultVisibility.ExportTopLevel;
+        foreach (var option in file.Options)
+        {
+            if (option.Name == "features.default_symbol_visibility" && option.Kind == OptionValueKind.Identifier)
+            {
+                visibility = option.Value switch
+                {
+                    "EXPORT_ALL" => DefaultVisibility.ExportAll,
+                    "LOCAL_ALL" or "STRICT" => DefaultVisibility.LocalAll,
+                    _ => DefaultVisibility.ExportTopLevel,
+                };
+            }
+        }
+
+        return visibility;
+    }
+
+    private static TypeVisibility GetVisibility(BuildContext context, VisibilityModifier modifier, bool topLevel) => modifier switch
+    {
+        VisibilityModifier.Export => TypeVisibility.Exported,
+        VisibilityModifier.Local => TypeVisibility.Local,
+        _ => context.DefaultVisibility switch
+        {
+            DefaultVisibility.ExportAll => TypeVisibility.Exported,
+            DefaultVisibility.ExportTopLevel when topLevel => TypeVisibility.Exported,
+            _ => TypeVisibility.LocalByDefault,
+        },
+    };
+
+    private static void AddMessage(BuildContext context, MessageNode message, string prefix, bool topLevel)
     {
         var fullName = prefix + message.Name;
         if (context.Declare(fullName, "a message", message.NameSpan))
         {
-            context.Types.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, context.Package, context.Namespace), ProtoTypeKind.Message, message.NameSpan));
+            context.Types.Add(new TypeSpec(
+                fullName,
+                CSharpNaming.GetClassName(fullName, context.Package, context.Namespace),
+                ProtoTypeKind.Message,
+                message.NameSpan,
+                GetVisibility(context, message.Visibility, topLevel)));
         }
 
         var nestedPrefix = fullName + ".";
@@ -125,12 +171,12 @@ internal static class ProtoFileSpecBuilder
 
         foreach (var nested in message.Messages)
         {
-            AddMessage(context, nested, nestedPrefix);
+            AddMessage(context, nested, nestedPrefix, topLevel: false);
         }
 
         foreach (var @enum in message.Enums)
         {
-            AddEnum(context, @enum, nestedPrefix);
+            AddEnum(context, @enum, nestedPrefix, topLevel: false);
         }
 
         foreach (var extend in message.Extends)
@@ -148,16 +194,21 @@ internal static class ProtoFileSpecBuilder
 
         foreach (var group in extend.Groups)
         {
-            AddMessage(context, group, prefix);
+            AddMessage(context, group, prefix, topLevel: prefix.Length == 0 || prefix == context.Package + ".");
         }
     }
 
-    private static void AddEnum(BuildContext context, EnumNode @enum, string prefix)
+    private static void AddEnum(BuildContext context, EnumNode @enum, string prefix, bool topLevel)
     {
         var fullName = prefix + @enum.Name;
         if (context.Declare(fullName, "an enum", @enum.NameSpan))
         {
-            context.Types.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, context.Package, context.Namespace), ProtoTypeKind.Enum, @enum.NameSpan));
+            context.Types.Add(new TypeSpec(
+                fullName,
+                CSharpNaming.GetClassName(fullName, context.Package, context.Namespace),
+                ProtoTypeKind.Enum,
+                @enum.NameSpan,
+                GetVisibility(context, @enum.Visibility, topLevel)));
         }
 
         // Enum values are scoped beside their enum (C++ style), not inside it.
@@ -172,15 +223,25 @@ internal static class ProtoFileSpecBuilder
 
     private readonly record struct Declaration(string What, SourceSpan Span);
 
+    private enum DefaultVisibility
+    {
+        ExportAll,
+        ExportTopLevel,
+        LocalAll,
+    }
+
     private sealed class BuildContext
     {
-        public BuildContext(string path, string package, string @namespace, List<DiagnosticInfo> diagnostics)
+        public BuildContext(string path, string package, string @namespace, DefaultVisibility defaultVisibility, List<DiagnosticInfo> diagnostics)
         {
             Path = path;
             Package = package;
             Namespace = @namespace;
+            DefaultVisibility = defaultVisibility;
             Diagnostics = diagnostics;
         }
+
+        public DefaultVisibility DefaultVisibility { get; }
 
         public string Path { get; }
 

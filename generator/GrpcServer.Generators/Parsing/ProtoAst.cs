@@ -169,6 +169,17 @@ internal sealed class ExtendNode
     public List<MessageNode> Groups { get; } = new();
 }
 
+/// <summary>The edition 2024 visibility modifier written before a message or enum.</summary>
+internal enum VisibilityModifier
+{
+    /// <summary>None written: the file's <c>features.default_symbol_visibility</c> applies.</summary>
+    None,
+    /// <summary><c>export</c>: other files may use the type.</summary>
+    Export,
+    /// <summary><c>local</c>: only its own file may use the type.</summary>
+    Local,
+}
+
 internal sealed class MessageNode
 {
     public MessageNode(string name, SourceSpan nameSpan)
@@ -180,6 +191,12 @@ internal sealed class MessageNode
     public string Name { get; }
 
     public SourceSpan NameSpan { get; }
+
+    /// <summary>The <c>export</c> or <c>local</c> modifier written before the declaration (edition 2024).</summary>
+    public VisibilityModifier Visibility { get; set; }
+
+    /// <summary>The span of the modifier, when written.</summary>
+    public SourceSpan VisibilitySpan { get; set; }
 
     public string? Comment { get; set; }
 
@@ -233,6 +250,12 @@ internal sealed class EnumNode
     public string Name { get; }
 
     public SourceSpan NameSpan { get; }
+
+    /// <summary>The <c>export</c> or <c>local</c> modifier written before the declaration (edition 2024).</summary>
+    public VisibilityModifier Visibility { get; set; }
+
+    /// <summary>The span of the modifier, when written.</summary>
+    public SourceSpan VisibilitySpan { get; set; }
 
     public string? Comment { get; set; }
 

@@ -82,9 +82,68 @@ internal sealed partial class ProtoParser
             case "extend":
                 file.Extends.Add(ParseExtend());
                 return;
+            case "export":
+            case "local":
+                if (TryParseVisibleDeclaration(file.Messages, file.Enums))
+                {
+                    return;
+                }
+
+                if (_visibilityKeywords || (PeekToken(1).Kind == TokenKind.Identifier && PeekToken(2).Kind == TokenKind.Identifier))
+                {
+                    throw MisplacedVisibility();
+                }
+
+                throw Fail("a declaration (syntax, edition, package, import, option, message, enum, service or extend)");
             default:
                 throw Fail("a declaration (syntax, edition, package, import, option, message, enum, service or extend)");
         }
+    }
+
+    /// <summary>
+    /// Reads <c>export message ...</c>, <c>local enum ...</c> (edition 2024) when the current
+    /// token starts one; <c>export</c> and <c>local</c> are names everywhere else.
+    /// </summary>
+    private StatementAbort MisplacedVisibility()
+    {
+        var next = PeekToken(1);
+        AddError(
+            $"the visibility modifier '{Current.Text}' applies only to 'message' and 'enum'" + (next.Kind == TokenKind.Identifier ? $", not to '{next.Text}'" : $", found {next.Describe()} after it"),
+            Current.Span);
+        return new StatementAbort();
+    }
+
+    private bool TryParseVisibleDeclaration(List<MessageNode> messages, List<EnumNode> enums)
+    {
+        var modifier = Current;
+        var keyword = PeekToken(1);
+        if (!(modifier.IsIdentifier("export") || modifier.IsIdentifier("local")) ||
+            !(keyword.IsIdentifier("message") || keyword.IsIdentifier("enum")) ||
+            PeekToken(2).Kind != TokenKind.Identifier)
+        {
+            return false;
+        }
+
+        Next();
+        var visibility = modifier.Text == "export" ? VisibilityModifier.Export : VisibilityModifier.Local;
+        if (keyword.IsIdentifier("message"))
+        {
+            var message = ParseMessage();
+            message.Visibility = visibility;
+            message.VisibilitySpan = modifier.Span;
+            message.Comment ??= modifier.LeadingComment;
+            messages.Add(message);
+        }
+        else
+        {
+            var @enum = ParseEnum();
+            @enum.Visibility = visibility;
+            @enum.VisibilitySpan = modifier.Span;
+            @enum.Comment ??= modifier.LeadingComment;
+            enums.Add(@enum);
+        }
+
+        return true;
     }
 
     private void ParseSyntaxOrEdition(ProtoFileNode file, bool first)
@@ -120,6 +179,7 @@ internal sealed partial class ProtoParser
         else if (value is "2023" or "2024")
         {
             file.Edition = value;
+            _visibilityKeywords = ProtoValidator.SupportsVisibility(file);
         }
         else
         {
@@ -234,6 +294,20 @@ internal sealed partial class ProtoParser
                     Next();
                     ParseReserved(message.ReservedRanges, message.ReservedNames, MaxFieldNumber);
                     return;
+                case "export":
+                case "local":
+                    if (TryParseVisibleDeclaration(message.Messages, message.Enums))
+                    {
+                        return;
+                    }
+
+                    if (_visibilityKeywords)
+                    {
+                        // From edition 2024 these are keywords here: a field of a type named 'local' needs a qualified name.
+                        throw MisplacedVisibility();
+                    }
+
+                    break;
             }
         }
 

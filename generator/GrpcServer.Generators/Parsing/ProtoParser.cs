@@ -42,6 +42,9 @@ internal sealed partial class ProtoParser
     private int _index;
     private int _depth;
 
+    /// <summary>Whether <c>export</c> and <c>local</c> start a statement as keywords (edition 2024 and later).</summary>
+    private bool _visibilityKeywords;
+
     private ProtoParser(string text, List<Token> tokens, List<ProtoError> errors)
     {
         _text = text;

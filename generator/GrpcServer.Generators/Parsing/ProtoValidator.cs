@@ -26,7 +26,7 @@ internal static class ProtoValidator
     public static void Validate(ProtoFileNode file, List<ProtoError> errors)
     {
         var dialect = file.Edition is not null ? Dialect.Editions : file.Syntax == "proto3" ? Dialect.Proto3 : Dialect.Proto2;
-        var validator = new Context(dialect, errors);
+        var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors);
         foreach (var message in file.Messages)
         {
             validator.Message(message);
@@ -43,26 +43,56 @@ internal static class ProtoValidator
         }
     }
 
+    /// <summary>Whether the file's edition has <c>export</c> and <c>local</c> (2024 and later).</summary>
+    internal static bool SupportsVisibility(ProtoFileNode file) =>
+        file.Edition is not null && string.CompareOrdinal(file.Edition, "2024") >= 0;
+
+    private static string Describe(ProtoFileNode file) =>
+        file.Edition is not null ? "edition " + file.Edition : file.Syntax ?? "proto2 (no syntax statement)";
+
+    /// <summary>The <c>features.enum_type</c> set among <paramref name="options"/>: <c>true</c> for CLOSED, <c>false</c> for OPEN, <c>null</c> when not set.</summary>
+    private static bool? IsClosedEnumFeature(List<OptionNode> options)
+    {
+        bool? closed = null;
+        foreach (var option in options)
+        {
+            if (option.Name == "features.enum_type" && option.Kind == OptionValueKind.Identifier)
+            {
+                closed = option.Value == "CLOSED";
+            }
+        }
+
+        return closed;
+    }
+
     private sealed class Context
     {
         private readonly Dialect _dialect;
+        private readonly bool _enumsClosedByDefault;
+        private readonly bool _supportsVisibility;
+        private readonly string _fileKind;
         private readonly List<ProtoError> _errors;
 
-        public Context(Dialect dialect, List<ProtoError> errors)
+        public Context(Dialect dialect, bool enumsClosedByDefault, bool supportsVisibility, string fileKind, List<ProtoError> errors)
         {
             _dialect = dialect;
+            _enumsClosedByDefault = enumsClosedByDefault;
+            _supportsVisibility = supportsVisibility;
+            _fileKind = fileKind;
             _errors = errors;
         }
 
-        private string DialectName => _dialect switch
+        private void Visibility(VisibilityModifier visibility, SourceSpan span)
         {
-            Dialect.Proto2 => "proto2",
-            Dialect.Proto3 => "proto3",
-            _ => "editions",
-        };
+            if (visibility != VisibilityModifier.None && !_supportsVisibility)
+            {
+                Error($"the visibility modifier '{(visibility == VisibilityModifier.Export ? "export" : "local")}' needs edition 2024 or later; this file is {_fileKind}", span);
+            }
+        }
 
         public void Message(MessageNode message)
         {
+            Visibility(message.Visibility, message.VisibilitySpan);
             var numbers = new Dictionary<long, FieldNode>();
             foreach (var field in message.Fields)
             {
@@ -204,15 +234,21 @@ internal static class ProtoValidator
 
         public void Enum(EnumNode @enum)
         {
+            Visibility(@enum.Visibility, @enum.VisibilitySpan);
             if (@enum.Values.Count == 0)
             {
                 Error($"enum '{@enum.Name}' must declare at least one value", @enum.NameSpan);
                 return;
             }
 
-            if (_dialect != Dialect.Proto2 && @enum.Values[0].Number != 0)
+            if (_dialect == Dialect.Proto3 && @enum.Values[0].Number != 0)
             {
-                Error($"the first value of enum '{@enum.Name}' must be 0 in {DialectName}, so that it is the default", @enum.Values[0].NumberSpan);
+                Error($"the first value of enum '{@enum.Name}' must be 0 in proto3, so that it is the default", @enum.Values[0].NumberSpan);
+            }
+            else if (_dialect == Dialect.Editions && @enum.Values[0].Number != 0 && !(IsClosedEnumFeature(@enum.Options) ?? _enumsClosedByDefault))
+            {
+                // Editions: only open enums (the default) need 0 first; a closed enum is like a proto2 enum.
+                Error($"the first value of open enum '{@enum.Name}' must be 0 in editions, so that it is the default (or close the enum: option features.enum_type = CLOSED;)", @enum.Values[0].NumberSpan);
             }
 
             var allowAlias = @enum.Options.Exists(o => o.Name == "allow_alias" && o.Value == "true");

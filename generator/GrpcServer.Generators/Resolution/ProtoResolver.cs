@@ -36,13 +36,17 @@ internal static class ProtoResolver
 
     private sealed class Symbol
     {
-        public Symbol(SymbolKind kind, string fullName, string cSharpName, ProtoFileSpec file)
+        public Symbol(SymbolKind kind, string fullName, string cSharpName, ProtoFileSpec file, TypeVisibility visibility = TypeVisibility.Exported)
         {
             Kind = kind;
             FullName = fullName;
             CSharpName = cSharpName;
             File = file;
+            Visibility = visibility;
         }
+
+        /// <summary>Whether files other than <see cref="File"/> may use it (edition 2024 <c>export</c>/<c>local</c>).</summary>
+        public TypeVisibility Visibility { get; }
 
         public SymbolKind Kind { get; }
 
@@ -169,7 +173,7 @@ internal static class ProtoResolver
 
         foreach (var type in file.Types)
         {
-            Add(new Symbol(type.Kind == ProtoTypeKind.Enum ? SymbolKind.Enum : SymbolKind.Message, type.FullName, type.CSharpName, file), type.Span);
+            Add(new Symbol(type.Kind == ProtoTypeKind.Enum ? SymbolKind.Enum : SymbolKind.Message, type.FullName, type.CSharpName, file, type.Visibility), type.Span);
         }
 
         foreach (var service in file.Services)
@@ -262,9 +266,10 @@ internal static class ProtoResolver
     {
         var visible = new HashSet<ProtoFileSpec>(ReferenceComparer<ProtoFileSpec>.Instance) { file };
         var pending = new Stack<ProtoFileSpec>();
-        foreach (var (_, target) in imports[file])
+        foreach (var (import, target) in imports[file])
         {
-            if (visible.Add(target))
+            // 'import option' (edition 2024) makes only the file's options available, not its types.
+            if (import.Kind != ImportKind.Option && visible.Add(target))
             {
                 pending.Push(target);
             }
@@ -383,6 +388,22 @@ internal static class ProtoResolver
             return null;
         }
 
+        if (symbol.Visibility != TypeVisibility.Exported && symbol.File != file)
+        {
+            // protoc: "Symbol ... is not visible from ...".
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnknownRpcType.Id,
+                file.Path,
+                reference.Span,
+                reference.Name,
+                rpc.Name,
+                role,
+                symbol.Visibility == TypeVisibility.Local
+                    ? $"; '{symbol.FullName}' is declared 'local' in '{symbol.File.ImportPath}', so only that file may use it (declare it 'export' to use it here)"
+                    : $"; '{symbol.FullName}' is local to '{symbol.File.ImportPath}' by that file's features.default_symbol_visibility (in edition 2024 nested types are local unless declared 'export'); declare it 'export' to use it here"));
+            return null;
+        }
+
         if (symbol.Kind != SymbolKind.Message)
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -485,6 +506,14 @@ internal static class ProtoResolver
 
         if (anywhere is not null && anywhere.File != file)
         {
+            foreach (var import in file.Imports)
+            {
+                if (import.Kind == ImportKind.Option && ProtoPath.Normalize(import.Path) == anywhere.File.ImportPath)
+                {
+                    return $"; '{anywhere.FullName}' is declared in '{anywhere.File.ImportPath}', which '{file.ImportPath}' imports only for its options (write: import \"{anywhere.File.ImportPath}\"; to use its types)";
+                }
+            }
+
             return $"; '{anywhere.FullName}' is declared in '{anywhere.File.ImportPath}', which '{file.ImportPath}' does not import (add: import \"{anywhere.File.ImportPath}\";)";
         }
 
