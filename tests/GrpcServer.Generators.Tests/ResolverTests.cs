@@ -104,6 +104,25 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void Map_entry_message_is_not_an_rpc_type_and_takes_its_name_in_the_message()
+    {
+        // protoc accepts a map entry as an rpc type, but its C# generator makes no class for it.
+        var result = Run(("m.proto", """
+            syntax = "proto3";
+            package m;
+            message Product { map<string, string> my_labels_2x = 1; map<int32, Product> children = 2; message ChildrenEntry {} }
+            service S { rpc Get(Product.MyLabels2xEntry) returns (Product); }
+            """));
+
+        Assert.Equal(
+            [
+                ("GRPCSRV006", "'m.Product.ChildrenEntry' is already declared as the entry type of map field 'children' at line 3"),
+                ("GRPCSRV005", "the request of rpc 'Get' is the map entry 'm.Product.MyLabels2xEntry', not a message; rpc requests and responses must be messages"),
+            ],
+            result.Diagnostics().Select(d => (d.Id, d.GetMessage())));
+    }
+
+    [Fact]
     public void Nested_and_sibling_package_names_resolve_from_the_rpc_scope_outwards()
     {
         var result = Run(

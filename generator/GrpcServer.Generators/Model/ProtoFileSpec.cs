@@ -15,6 +15,7 @@ namespace GrpcServer.Generators.Model;
 /// <param name="Types">Every message and enum declared (nested ones too), in declaration order.</param>
 /// <param name="Services">The services in declaration order.</param>
 /// <param name="EnumValues">The full names of all enum values (which protobuf scopes beside their enum, not inside it).</param>
+/// <param name="MapEntries">The full names of the entry messages protoc makes for map fields (<c>pkg.M.LabelsEntry</c>); C# has no class for them.</param>
 /// <param name="Diagnostics">Problems found in this file alone.</param>
 internal sealed record ProtoFileSpec(
     string Path,
@@ -27,6 +28,7 @@ internal sealed record ProtoFileSpec(
     EquatableArray<TypeSpec> Types,
     EquatableArray<ServiceSpec> Services,
     EquatableArray<string> EnumValues,
+    EquatableArray<string> MapEntries,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>An import statement.</summary>

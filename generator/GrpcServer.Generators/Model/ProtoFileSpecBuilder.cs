@@ -101,6 +101,7 @@ internal static class ProtoFileSpecBuilder
             context.Types.ToEquatableArray(),
             services.ToEquatableArray(),
             context.EnumValues.ToEquatableArray(),
+            context.MapEntries.ToEquatableArray(),
             diagnostics.ToEquatableArray());
     }
 
@@ -169,6 +170,19 @@ internal static class ProtoFileSpecBuilder
             context.Declare(nestedPrefix + field.Name, "a field", field.NameSpan);
         }
 
+        // protoc declares a nested entry message for each map field; it takes the name in the message's scope.
+        foreach (var field in message.Fields)
+        {
+            if (field.MapKeyType is not null && field.Name.Length > 0)
+            {
+                var entry = nestedPrefix + MapEntryName(field.Name);
+                if (context.Declare(entry, $"the entry type of map field '{field.Name}'", field.NameSpan))
+                {
+                    context.MapEntries.Add(entry);
+                }
+            }
+        }
+
         foreach (var nested in message.Messages)
         {
             AddMessage(context, nested, nestedPrefix, topLevel: false);
@@ -221,6 +235,27 @@ internal static class ProtoFileSpecBuilder
         }
     }
 
+    /// <summary>protoc's <c>MapEntryName</c>: <c>my_labels</c> to <c>MyLabelsEntry</c>.</summary>
+    internal static string MapEntryName(string fieldName)
+    {
+        var builder = new System.Text.StringBuilder(fieldName.Length + 5);
+        var capitalizeNext = true;
+        foreach (var c in fieldName)
+        {
+            if (c == '_')
+            {
+                capitalizeNext = true;
+            }
+            else
+            {
+                builder.Append(capitalizeNext && c is >= 'a' and <= 'z' ? (char)(c - 'a' + 'A') : c);
+                capitalizeNext = false;
+            }
+        }
+
+        return builder.Append("Entry").ToString();
+    }
+
     private readonly record struct Declaration(string What, SourceSpan Span);
 
     private enum DefaultVisibility
@@ -254,6 +289,8 @@ internal static class ProtoFileSpecBuilder
         public List<TypeSpec> Types { get; } = new();
 
         public List<string> EnumValues { get; } = new();
+
+        public List<string> MapEntries { get; } = new();
 
         public Dictionary<string, Declaration> Declared { get; } = new(System.StringComparer.Ordinal);
 

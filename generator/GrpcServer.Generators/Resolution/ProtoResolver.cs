@@ -32,6 +32,7 @@ internal static class ProtoResolver
         Service,
         Rpc,
         EnumValue,
+        MapEntry,
     }
 
     private sealed class Symbol
@@ -188,6 +189,11 @@ internal static class ProtoResolver
         foreach (var value in file.EnumValues)
         {
             Add(new Symbol(SymbolKind.EnumValue, value, string.Empty, file), null);
+        }
+
+        foreach (var entry in file.MapEntries)
+        {
+            Add(new Symbol(SymbolKind.MapEntry, entry, string.Empty, file), null);
         }
 
         void Add(Symbol symbol, SourceSpan? span)
@@ -541,6 +547,7 @@ internal static class ProtoResolver
         SymbolKind.Enum => "enum",
         SymbolKind.Service => "service",
         SymbolKind.Rpc => "rpc",
+        SymbolKind.MapEntry => "map entry",
         _ => "enum value",
     };
 
