@@ -115,8 +115,8 @@ public sealed class ProtocCompileTests
         }
         """;
 
-    /// <summary>The whole corpus compiled once, for the tests that only read the result.</summary>
-    private static readonly Lazy<(int Generated, Compilation Output)> s_corpus = new(() => CompileWithProtoc(DescriptorSetTests.Corpus));
+    /// <summary>The whole corpus compiled once, with a handler for every rpc, for the tests that only read the result.</summary>
+    private static readonly Lazy<(int Generated, Compilation Output)> s_corpus = new(() => CompileWithProtoc(DescriptorSetTests.Corpus, EveryRpcHandlersSource()));
 
     private static readonly Lazy<IReadOnlyList<MetadataReference>> s_platformReferences = new(() =>
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -133,26 +133,36 @@ public sealed class ProtocCompileTests
     }
 
     [Fact]
-    public void Language_corpus_generates_code_that_compiles_against_protoc_output()
+    public void Whole_corpus_generates_code_that_compiles_against_protoc_output_with_a_handler_for_every_rpc()
     {
-        // proto2 groups and extensions, editions, public import chains, scoping: the C# names must be protoc's.
+        // Every file of Protos/: proto2, editions, imports, scoping, naming; the C# names must be protoc's, and
+        // EveryRpcHandlersSource adds a handler to every rpc by name and by descriptor, typed with protoc's classes.
         var (generated, _) = s_corpus.Value;
 
-        Assert.Equal(12, generated);
+        var filesWithServices = DescriptorSetTests.Corpus.Count(file => DescriptorSetTests.ProtocDescriptors.File.Single(f => f.Name == file).Service.Count > 0);
+        Assert.Equal(filesWithServices + 2, generated);
+    }
+
+    [Fact]
+    public void Every_rpc_of_the_corpus_takes_a_handler_by_name_and_by_descriptor_at_run_time()
+    {
+        WithCorpusAssembly(assembly =>
+        {
+            var byName = new RpcServer();
+            var byDescriptor = new RpcServer();
+            var added = (int)assembly.GetType("EveryRpcHandlers", throwOnError: true)!.GetMethod("AddAll")!.Invoke(null, [byName, byDescriptor])!;
+
+            // Each AddHandler found its rpc in the catalogue and accepted the handler; a second handler for one rpc would throw.
+            var rpcs = DescriptorSetTests.ProtocDescriptors.File.Where(f => DescriptorSetTests.Corpus.Contains(f.Name)).Sum(f => f.Service.Sum(s => s.Method.Count));
+            Assert.Equal(rpcs, added);
+        });
     }
 
     [Fact]
     public void Every_generated_descriptor_matches_protocs_own_descriptors_at_run_time()
     {
-        var (_, output) = s_corpus.Value;
-        using var image = new MemoryStream();
-        var emitted = output.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        var context = new AssemblyLoadContext("generated", isCollectible: true);
-        try
+        WithCorpusAssembly(assembly =>
         {
-            image.Position = 0;
-            var assembly = context.LoadFromStream(image);
             var catalog = (RpcCatalog)assembly.GetType("GrpcServer.GeneratedRpcCatalog", throwOnError: true)!.GetField("Instance")!.GetValue(null)!;
 
             var files = new HashSet<FileDescriptor>();
@@ -170,11 +180,104 @@ public sealed class ProtocCompileTests
 
             // And no rpc of protoc's is missing from the catalogue.
             Assert.Equal(files.Sum(f => f.Services.Sum(s => s.Methods.Count)), catalog.Count);
+        });
+    }
+
+    /// <summary>Loads the compiled corpus into a collectible context, runs <paramref name="test"/> on it, unloads it.</summary>
+    private static void WithCorpusAssembly(Action<System.Reflection.Assembly> test)
+    {
+        var (_, output) = s_corpus.Value;
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        var context = new AssemblyLoadContext("generated", isCollectible: true);
+        try
+        {
+            image.Position = 0;
+            test(context.LoadFromStream(image));
         }
         finally
         {
             context.Unload();
         }
+    }
+
+    /// <summary>
+    /// User code that adds a handler to every rpc of the corpus twice: by name on one server
+    /// (<c>AddHandler("Service", "Rpc", handler, package: "pkg")</c>) and by typed descriptor on another
+    /// (<c>AddHandler(ServiceRpcs.Rpc, handler)</c>). The message classes come from protoc's descriptors
+    /// alone, so the code compiles only if the generated overloads take protoc's classes.
+    /// </summary>
+    private static string EveryRpcHandlersSource()
+    {
+        var source = new System.Text.StringBuilder();
+        source.AppendLine("""
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using GrpcServer;
+
+            internal static class EveryRpcHandlers
+            {
+                public static int AddAll(RpcServer byName, RpcServer byDescriptor)
+                {
+                    var added = 0;
+            """);
+        foreach (var file in DescriptorSetTests.ProtocDescriptors.File.Where(f => DescriptorSetTests.Corpus.Contains(f.Name)))
+        {
+            var ns = file.Options?.HasCsharpNamespace == true ? file.Options.CsharpNamespace : string.Join(".", file.Package.Split('.').Select(DescriptorSetTests.PascalCase));
+            foreach (var service in file.Service)
+            {
+                foreach (var method in service.Method)
+                {
+                    var helper = (method.ClientStreaming, method.ServerStreaming) switch
+                    {
+                        (false, false) => "Unary",
+                        (false, true) => "ServerStreaming",
+                        (true, false) => "ClientStreaming",
+                        _ => "Duplex",
+                    };
+                    var handler = $"{helper}<{DescriptorSetTests.ExpectedClassName(method.InputType)}, {DescriptorSetTests.ExpectedClassName(method.OutputType)}>";
+                    var member = (SyntaxFacts.GetKeywordKind(method.Name) == SyntaxKind.None ? "" : "@") + method.Name;
+                    var descriptor = $"global::{(ns.Length == 0 ? "" : ns + ".")}{service.Name}Rpcs.{member}";
+                    source.AppendLine($"        byName.AddHandler({Literal(service.Name)}, {Literal(method.Name)}, {handler}, package: {Literal(file.Package)});");
+                    source.AppendLine($"        byDescriptor.AddHandler({descriptor}, {handler});");
+                    source.AppendLine("        added++;");
+                }
+            }
+        }
+
+        source.AppendLine("""
+                    return added;
+                }
+
+                private static TResponse Unary<TRequest, TResponse>(TRequest request, Context context) where TResponse : new() => new();
+
+                private static IEnumerable<TResponse> ServerStreaming<TRequest, TResponse>(TRequest request, Context context) where TResponse : new()
+                {
+                    yield return new();
+                }
+
+                private static async Task<TResponse> ClientStreaming<TRequest, TResponse>(IAsyncEnumerable<TRequest> requests, Context context) where TResponse : new()
+                {
+                    await foreach (var request in requests)
+                    {
+                    }
+
+                    return new();
+                }
+
+                private static async IAsyncEnumerable<TResponse> Duplex<TRequest, TResponse>(IAsyncEnumerable<TRequest> requests, Context context) where TResponse : new()
+                {
+                    await foreach (var request in requests)
+                    {
+                        yield return new();
+                    }
+                }
+            }
+            """);
+        return source.ToString();
+
+        static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
     }
 
     /// <summary>

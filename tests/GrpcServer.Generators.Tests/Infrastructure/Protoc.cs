@@ -21,7 +21,16 @@ internal static class Protoc
         var output = Directory.CreateTempSubdirectory("grpcserver-protoc-");
         try
         {
-            Run(protoRoot, protoFiles, $"--csharp_out={output.FullName}", $"--grpc_out={output.FullName}", $"--plugin=protoc-gen-grpc={Tool("grpc_csharp_plugin")}");
+            // base_namespace= writes each file under a folder of its namespace, so that two .proto files of one
+            // name in different folders (twins/v1/inventory.proto, twins/v2/inventory.proto) don't overwrite each other.
+            Run(
+                protoRoot,
+                protoFiles,
+                $"--csharp_out={output.FullName}",
+                "--csharp_opt=base_namespace=",
+                $"--grpc_out={output.FullName}",
+                "--grpc_opt=base_namespace=",
+                $"--plugin=protoc-gen-grpc={Tool("grpc_csharp_plugin")}");
             return output.EnumerateFiles("*.cs", SearchOption.AllDirectories)
                 .OrderBy(f => f.FullName, StringComparer.Ordinal)
                 .Select(f => (f.FullName, File.ReadAllText(f.FullName)))
