@@ -1,0 +1,94 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace GrpcServer.Benchmarks.Generator;
+
+/// <summary>One BenchmarkDotNet result: its statistics in nanoseconds and the bytes it allocated per operation.</summary>
+internal sealed record BenchmarkFigure(string Name, double MedianNs, double MeanNs, double Q1Ns, double Q3Ns, double MinNs, double MaxNs, int Iterations, long? BytesPerOp);
+
+internal sealed record GeneratorResults(GeneratorCheck Check, long CorpusBytes, int CorpusFiles, IReadOnlyList<BenchmarkFigure> Generator, IReadOnlyList<BenchmarkFigure> Parser);
+
+/// <summary>
+/// Runs the generator and parser benchmarks with BenchmarkDotNet, in this process (in-process emit toolchain: the
+/// repository's build settings would not apply to a generated project), and collects the figures.
+/// </summary>
+internal static class GeneratorBenchmarkRunner
+{
+    public static GeneratorResults Run(bool quick, bool generator, bool parser, TextWriter log)
+    {
+        var harness = new GeneratorHarness();
+        var check = harness.Check();
+        log.WriteLine($"  corpus: {harness.Corpus.Count} files, {ProtoCorpus.Bytes(harness.Corpus):N0} bytes, {check.Descriptors} RPC descriptors generated in {check.GeneratedFiles} files; first run in this process {check.FirstRun.TotalMilliseconds:F0} ms");
+        new ParserBenchmarks().Check();
+
+        var artifacts = Path.Combine(Path.GetTempPath(), "grpcserver-benchmarks", "BenchmarkDotNet.Artifacts");
+        var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance);
+        if (quick)
+        {
+            job = job.WithWarmupCount(2).WithIterationCount(5);
+        }
+
+        // Iteration setup (the edit) runs before every single invocation, so one invocation per iteration, many iterations.
+        var editJob = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+            .WithInvocationCount(1).WithUnrollFactor(1)
+            .WithWarmupCount(quick ? 3 : 20).WithIterationCount(quick ? 10 : 200);
+
+        var generatorFigures = new List<BenchmarkFigure>();
+        var parserFigures = new List<BenchmarkFigure>();
+        if (generator)
+        {
+            generatorFigures.AddRange(Figures(BenchmarkRunner.Run<GeneratorRunBenchmarks>(Config(job, artifacts))));
+            generatorFigures.AddRange(Figures(BenchmarkRunner.Run<GeneratorEditBenchmarks>(Config(editJob, artifacts))));
+        }
+
+        if (parser)
+        {
+            parserFigures.AddRange(Figures(BenchmarkRunner.Run<ParserBenchmarks>(Config(job, artifacts))));
+        }
+
+        return new GeneratorResults(check, ProtoCorpus.Bytes(harness.Corpus), harness.Corpus.Count, generatorFigures, parserFigures);
+    }
+
+    private static ManualConfig Config(Job job, string artifacts)
+    {
+        var config = ManualConfig.CreateEmpty()
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .AddColumn(StatisticColumn.Median, StatisticColumn.Q1, StatisticColumn.Q3, StatisticColumn.Min, StatisticColumn.Max)
+            .AddLogger(ConsoleLogger.Default)
+            .WithArtifactsPath(artifacts);
+        config.Options |= ConfigOptions.DisableLogFile;
+        return config;
+    }
+
+    private static IEnumerable<BenchmarkFigure> Figures(Summary summary)
+    {
+        if (summary.HasCriticalValidationErrors || summary.Reports.Any(r => r.ResultStatistics is null))
+        {
+            throw new InvalidOperationException($"BenchmarkDotNet could not run {summary.Title}: " + string.Join("; ", summary.ValidationErrors.Select(e => e.Message)));
+        }
+
+        foreach (var report in summary.Reports)
+        {
+            var statistics = report.ResultStatistics!;
+            var bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
+            yield return new BenchmarkFigure(
+                report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
+                statistics.Median,
+                statistics.Mean,
+                statistics.Q1,
+                statistics.Q3,
+                statistics.Min,
+                statistics.Max,
+                statistics.N,
+                bytes);
+        }
+    }
+}
