@@ -1,25 +1,130 @@
+using System.Diagnostics;
+using System.Text;
 using GrpcServer.Generators.Parsing;
+using GrpcServer.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit.Abstractions;
 using static GrpcServer.Generators.Tests.Infrastructure.GeneratorHarness;
 
 namespace GrpcServer.Generators.Tests;
 
-/// <summary>Malformed .proto input never crashes the generator: it becomes diagnostics.</summary>
-public sealed class RobustnessTests
+/// <summary>Malformed .proto input never crashes or hangs the generator: it becomes diagnostics.</summary>
+public sealed class RobustnessTests(ITestOutputHelper output)
 {
-    private static readonly string[] Fragments = ["{", "}", ";", "(", ")", "<", ">", "[", "]", "=", "\"", "'", "/*", "//", "\\", ".", "-", "stream", "rpc", "message", "option", "\n", "0x", "1e", "\u00e9", "\0"];
+    /// <summary>Real files of the corpus that the fuzz test breaks, one at a time.</summary>
+    private static readonly string[] Targets =
+    [
+        "shop/orders.proto",
+        "route_guide.proto",
+        "language/proto2_kitchen.proto",
+        "language/scoping.proto",
+        "corpus/options/annotated.proto",
+        "corpus/editions_2024.proto",
+        "corpus/editions_features.proto",
+        "corpus/comments.proto",
+        "corpus/legacy_inventory.proto",
+        "corpus/deep_nesting.proto",
+        "corpus/well_known_all.proto",
+        "corpus/uses_facade.proto",
+    ];
+
+    /// <summary>Files the targets import, so that a variant is resolved against real imports.</summary>
+    private static readonly string[] Imported =
+    [
+        "shop/common.proto",
+        "corpus/options/annotations.proto",
+        "corpus/facade.proto",
+        "corpus/models.proto",
+    ];
+
+    /// <summary>Pieces of .proto syntax (and of things that are not) inserted at random points.</summary>
+    private static readonly string[] Fragments =
+    [
+        "{", "}", ";", "(", ")", "<", ">", "[", "]", "=", ",", ":", "\"", "'", "/*", "*/", "//", "\\", ".", "..", "-", "+",
+        "stream", "stream stream", "rpc", "returns", "message", "enum", "service", "oneof", "extend", "extensions", "reserved",
+        "to max", "map<", "map<string, ", "group", "optional", "required", "repeated", "option", "option (x).y = {", "[default = ",
+        "syntax = \"proto3\";", "syntax = \"proto2\";", "edition = \"2023\";", "edition = \"2024\";", "package a.b;",
+        "import public \"shop/common.proto\";", "import weak \"", "import option \"", "export ", "local ",
+        "\\x", "\\u", "\\U0010FFFF", "\\U00110000", "\\777", "0x", "0x7FFFFFFFFFFFFFFFF", "1e", "-inf", "nan", "99999999999",
+        "\n", "\r", "\r\n", "\t", "\u00e9", "\0", "\uFFFF", "\uD800", "\u2028",
+    ];
+
+    private const int Variants = 10_000;
+
+    /// <summary>A guard against runaway loops, not a speed requirement: one input normally takes well under a millisecond.</summary>
+    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public void Randomly_mutated_files_parse_without_throwing()
+    public void Ten_thousand_mutated_and_truncated_real_files_become_diagnostics_without_exceptions_or_hangs()
     {
-        var original = Proto("shop/orders.proto").Text + Proto("language/proto2_kitchen.proto").Text;
         var random = new Random(20_240_611);
+        var originals = Targets.Concat(Imported).ToDictionary(file => file, file => Proto(file).Text);
+        var texts = ToAdditionalTexts(originals.Select(p => (p.Key, p.Value))).ToDictionary(t => t.Path);
 
-        for (var i = 0; i < 2_000; i++)
+        // One driver for the whole run, as in the IDE: each input replaces one AdditionalText, so a
+        // run re-parses that file alone and costs what a keystroke in the IDE costs.
+        var compilation = CSharpCompilation.Create("Fuzz", options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var driver = CreateDriver(texts.Values).RunGenerators(compilation);
+        Assert.Empty(driver.GetRunResult().Diagnostics);
+
+        var slowest = TimeSpan.Zero;
+        var slowestInput = string.Empty;
+        var truncations = 0;
+        var reported = 0;
+        var total = Stopwatch.StartNew();
+        AdditionalText? previous = null;
+        for (var i = 0; i < Variants; i++)
         {
-            var text = Mutate(original, random);
-            var result = ProtoParser.Parse(text);
-            Assert.NotNull(result.File);
+            var target = Targets[random.Next(Targets.Length)];
+            var (text, truncated) = Vary(originals[target], random);
+            truncations += truncated ? 1 : 0;
+            var path = ProjectDir + target;
+            var variant = new InMemoryAdditionalText(path, text);
+
+            // Put the file broken last time back, so that each run sees exactly one broken file.
+            if (previous is not null && previous.Path != path)
+            {
+                driver = driver.ReplaceAdditionalText(previous, texts[previous.Path]);
+            }
+
+            driver = driver.ReplaceAdditionalText(previous?.Path == path ? previous : texts[path], variant);
+            previous = variant;
+
+            var watch = Stopwatch.StartNew();
+            var parsed = ProtoParser.Parse(text);
+            driver = driver.RunGenerators(compilation);
+            watch.Stop();
+
+            var result = driver.GetRunResult().Results.Single();
+            if (result.Exception is not null)
+            {
+                Assert.Fail($"The generator threw {result.Exception} on {Describe(i, target, text)}");
+            }
+
+            reported += result.Diagnostics.IsEmpty ? 0 : 1;
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                Assert.False(diagnostic.Id == "GRPCSRV008", $"{diagnostic} on {Describe(i, target, text)}");
+                Assert.False(diagnostic.Location.SourceSpan.End > text.Length, $"{diagnostic} lies outside {Describe(i, target, text)}");
+            }
+
+            foreach (var error in parsed.Errors)
+            {
+                Assert.False(error.Span.Start.Offset < 0 || error.Span.End.Offset > text.Length || error.Span.Length < 0, $"Parse error at {error.Span} lies outside {Describe(i, target, text)}");
+            }
+
+            if (watch.Elapsed > slowest)
+            {
+                slowest = watch.Elapsed;
+                slowestInput = Describe(i, target, text);
+            }
         }
+
+        output.WriteLine($"{Variants} variants ({truncations} truncated, {reported} with diagnostics) in {total.Elapsed.TotalSeconds:F1} s; the slowest took {slowest.TotalMilliseconds:F1} ms.");
+        Assert.True(slowest < s_hangGuard, $"The slowest input took {slowest.TotalMilliseconds:F0} ms (guard {s_hangGuard.TotalSeconds} s): {slowestInput}");
+        Assert.InRange(truncations, Variants / 4, Variants * 3 / 4);
+        Assert.True(reported > Variants / 2, $"Only {reported} of {Variants} variants were reported as broken: the mutations are too mild to test anything.");
     }
 
     [Fact]
@@ -35,26 +140,42 @@ public sealed class RobustnessTests
         Assert.Contains("greet.proto.g.cs", result.Sources().Keys);
     }
 
+    private static string Describe(int input, string target, string text) => $"input {input}, a variant of {target}:\n{text}";
+
+    /// <summary>A mutated copy of <paramref name="text"/> (half the time), truncated at a random point (half the time), or both.</summary>
+    private static (string Text, bool Truncated) Vary(string text, Random random)
+    {
+        var kind = random.Next(3);
+        var varied = kind == 1 ? text : Mutate(text, random);
+        var truncated = kind != 0;
+        return (truncated ? varied[..random.Next(varied.Length + 1)] : varied, truncated);
+    }
+
+    /// <summary>1 to 8 random edits: a deleted run of characters, an inserted fragment, or a replaced character.</summary>
     private static string Mutate(string text, Random random)
     {
-        var chars = text.ToList();
-        for (var edits = random.Next(1, 8); edits > 0; edits--)
+        var builder = new StringBuilder(text);
+        for (var edits = random.Next(1, 9); edits > 0; edits--)
         {
-            var at = random.Next(chars.Count);
+            var at = random.Next(builder.Length + 1);
             switch (random.Next(3))
             {
                 case 0:
-                    chars.RemoveRange(at, Math.Min(random.Next(1, 20), chars.Count - at));
+                    builder.Remove(at, Math.Min(random.Next(1, 40), builder.Length - at));
                     break;
                 case 1:
-                    chars.InsertRange(at, Fragments[random.Next(Fragments.Length)]);
+                    builder.Insert(at, Fragments[random.Next(Fragments.Length)]);
                     break;
                 default:
-                    chars[at] = (char)random.Next(32, 127);
+                    if (at < builder.Length)
+                    {
+                        builder[at] = random.Next(4) == 0 ? (char)random.Next(0, 0x3000) : (char)random.Next(32, 127);
+                    }
+
                     break;
             }
         }
 
-        return new string(chars.ToArray());
+        return builder.ToString();
     }
 }
