@@ -183,6 +183,17 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void Without_proto_root_an_import_is_also_found_beside_the_importing_file()
+    {
+        var result = Run(
+            ("Protos/api/types.proto", "syntax = \"proto3\"; package api; message Req {}"),
+            ("Protos/api/svc.proto", "syntax = \"proto3\"; package api; import \"types.proto\"; service S { rpc Get(Req) returns (Req); }"));
+
+        Assert.Empty(result.Diagnostics());
+        Assert.Contains("UnaryRpc<global::Api.Req, global::Api.Req> Get", result.Sources()["Protos.api.svc.proto.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hint_names_are_unique_and_valid_for_every_proto_path()
     {
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
