@@ -93,6 +93,7 @@ public sealed class TokenizerTests
     [InlineData("09", "'09' is not a valid octal number (a leading 0 means octal)")]
     [InlineData("0x", "'0x' must be followed by hex digits")]
     [InlineData("12abc", "'12abc' is not a number; put a space between a number and a name")]
+    [InlineData("1.5f", "'1.5f' is not a number; put a space between a number and a name")]
     [InlineData("1e+", "'1e+' has an exponent without digits")]
     public void Malformed_numbers_are_reported(string text, string message)
     {

@@ -278,11 +278,6 @@ internal sealed class Tokenizer
                     Advance();
                 }
             }
-
-            if (isFloat && Current is 'f' or 'F')
-            {
-                Advance();
-            }
         }
 
         if (valid && IsLetter(Current))
