@@ -52,7 +52,11 @@ public sealed class RobustnessTests(ITestOutputHelper output)
 
     private const int Variants = 10_000;
 
-    /// <summary>A guard against runaway loops, not a speed requirement: one input normally takes well under a millisecond.</summary>
+    /// <summary>
+    /// A guard against runaway loops, not a speed requirement: one input normally takes a few
+    /// milliseconds. An input over the guard is measured again before it fails the test, because a
+    /// busy machine can pause any thread for a while; a real hang is slow every time.
+    /// </summary>
     private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(2);
 
     [Fact]
@@ -72,6 +76,7 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         var slowestInput = string.Empty;
         var truncations = 0;
         var reported = 0;
+        var remeasured = 0;
         var total = Stopwatch.StartNew();
         AdditionalText? previous = null;
         for (var i = 0; i < Variants; i++)
@@ -114,14 +119,21 @@ public sealed class RobustnessTests(ITestOutputHelper output)
                 Assert.False(error.Span.Start.Offset < 0 || error.Span.End.Offset > text.Length || error.Span.Length < 0, $"Parse error at {error.Span} lies outside {Describe(i, target, text)}");
             }
 
-            if (watch.Elapsed > slowest)
+            var elapsed = watch.Elapsed;
+            if (elapsed > s_hangGuard)
             {
-                slowest = watch.Elapsed;
+                remeasured++;
+                elapsed = Remeasure(originals, target, text, compilation);
+            }
+
+            if (elapsed > slowest)
+            {
+                slowest = elapsed;
                 slowestInput = Describe(i, target, text);
             }
         }
 
-        output.WriteLine($"{Variants} variants ({truncations} truncated, {reported} with diagnostics) in {total.Elapsed.TotalSeconds:F1} s; the slowest took {slowest.TotalMilliseconds:F1} ms.");
+        output.WriteLine($"{Variants} variants ({truncations} truncated, {reported} with diagnostics) in {total.Elapsed.TotalSeconds:F1} s; the slowest took {slowest.TotalMilliseconds:F1} ms ({remeasured} measured again after a pause over {s_hangGuard.TotalSeconds} s).");
         Assert.True(slowest < s_hangGuard, $"The slowest input took {slowest.TotalMilliseconds:F0} ms (guard {s_hangGuard.TotalSeconds} s): {slowestInput}");
         Assert.InRange(truncations, Variants / 4, Variants * 3 / 4);
         Assert.True(reported > Variants / 2, $"Only {reported} of {Variants} variants were reported as broken: the mutations are too mild to test anything.");
@@ -138,6 +150,22 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         Assert.Contains(result.Diagnostics(), d => d.Id == "GRPCSRV001" && d.Location.GetLineSpan().Path.EndsWith("garbage.proto", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Diagnostics(), d => d.Id == "GRPCSRV008");
         Assert.Contains("greet.proto.g.cs", result.Sources().Keys);
+    }
+
+    /// <summary>The shorter of two more runs of one input, through the parser and a fresh driver.</summary>
+    private static TimeSpan Remeasure(Dictionary<string, string> originals, string target, string text, Compilation compilation)
+    {
+        var fastest = TimeSpan.MaxValue;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var files = originals.Select(p => (p.Key, p.Key == target ? text : p.Value));
+            var watch = Stopwatch.StartNew();
+            ProtoParser.Parse(text);
+            CreateDriver(files).RunGenerators(compilation);
+            fastest = watch.Elapsed < fastest ? watch.Elapsed : fastest;
+        }
+
+        return fastest;
     }
 
     private static string Describe(int input, string target, string text) => $"input {input}, a variant of {target}:\n{text}";
