@@ -78,6 +78,7 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
                 EquatableArray<TypeSpec>.Empty,
                 EquatableArray<ServiceSpec>.Empty,
                 EquatableArray<string>.Empty,
+                EquatableArray<FieldTypeSpec>.Empty,
                 EquatableArray<string>.Empty,
                 new EquatableArray<DiagnosticInfo>(new[] { InternalError("parsing " + input.ImportPath, exception, input.Path) }));
         }

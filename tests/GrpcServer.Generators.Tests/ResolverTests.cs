@@ -123,6 +123,51 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void Field_map_value_and_extendee_types_that_protoc_rejects_are_reported_at_the_type()
+    {
+        var result = Run(
+            ("other.proto", "syntax = \"proto3\"; package o; message Money {}"),
+            ("m.proto", """
+                syntax = "proto2";
+                package f;
+                enum E { A = 0; }
+                service S {}
+                message M {
+                  optional Fooo a = 1;
+                  map<string, Barr> b = 2;
+                  optional f.S c = 3;
+                  optional o.Money d = 4;
+                }
+                extend E { optional int32 x = 100; }
+                """));
+
+        Assert.Equal(
+            [
+                ("6:12", "unknown type 'Fooo' in field 'a' of message 'f.M'"),
+                ("7:3", "unknown type 'Barr' in field 'b' of message 'f.M'"),
+                ("8:12", "unknown type 'f.S' in field 'c' of message 'f.M'; 'f.S' is a service, not a message or enum"),
+                ("9:12", "unknown type 'o.Money' in field 'd' of message 'f.M'; 'o.Money' is declared in 'other.proto', which 'm.proto' does not import (add: import \"other.proto\";)"),
+                ("11:8", "unknown type 'E' in 'extend E'; 'f.E' is an enum, not a message (only messages can be extended)"),
+            ],
+            result.Diagnostics().Select(d => (
+                $"{d.Location.GetLineSpan().StartLinePosition.Line + 1}:{d.Location.GetLineSpan().StartLinePosition.Character + 1}",
+                d.GetMessage())));
+    }
+
+    [Fact]
+    public void Field_type_lookup_skips_fields_named_like_the_type_as_protoc_does()
+    {
+        var result = Run(("f.proto", """
+            syntax = "proto3";
+            package f;
+            message Foo {}
+            message M { message Inner { Foo Foo = 1; Foo bar = 2; map<int32, Foo> baz = 3; } }
+            """));
+
+        Assert.Empty(result.Diagnostics());
+    }
+
+    [Fact]
     public void Nested_and_sibling_package_names_resolve_from_the_rpc_scope_outwards()
     {
         var result = Run(

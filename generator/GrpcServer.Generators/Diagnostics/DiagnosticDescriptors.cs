@@ -31,11 +31,11 @@ internal static class DiagnosticDescriptors
         "import '{0}' not found among the project's .proto files (AdditionalFiles); add it as a Protobuf item or check its ProtoRoot, or types it declares cannot be resolved",
         DiagnosticSeverity.Warning);
 
-    /// <summary>GRPCSRV004: an rpc names a type that no visible file declares.</summary>
-    public static readonly DiagnosticDescriptor UnknownRpcType = Create(
+    /// <summary>GRPCSRV004: an rpc, a field or an extend names a type that no visible file declares.</summary>
+    public static readonly DiagnosticDescriptor UnknownType = Create(
         "GRPCSRV004",
-        "Unknown rpc request or response type",
-        "unknown type '{0}' in rpc '{1}' {2}{3}",
+        "Unknown type",
+        "unknown type '{0}' in {1}{2}",
         DiagnosticSeverity.Error);
 
     /// <summary>GRPCSRV005: an rpc's request or response is not a message.</summary>
@@ -71,7 +71,7 @@ internal static class DiagnosticDescriptors
         [ProtoSyntaxError.Id] = ProtoSyntaxError,
         [InvalidProtoDeclaration.Id] = InvalidProtoDeclaration,
         [ImportNotFound.Id] = ImportNotFound,
-        [UnknownRpcType.Id] = UnknownRpcType,
+        [UnknownType.Id] = UnknownType,
         [RpcTypeNotMessage.Id] = RpcTypeNotMessage,
         [DuplicateName.Id] = DuplicateName,
         [GeneratedNameClash.Id] = GeneratedNameClash,

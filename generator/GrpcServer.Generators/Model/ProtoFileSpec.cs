@@ -15,6 +15,7 @@ namespace GrpcServer.Generators.Model;
 /// <param name="Types">Every message and enum declared (nested ones too), in declaration order.</param>
 /// <param name="Services">The services in declaration order.</param>
 /// <param name="EnumValues">The full names of all enum values (which protobuf scopes beside their enum, not inside it).</param>
+/// <param name="TypeReferences">The message and enum types named by fields, map values, extensions and <c>extend</c>, to check that they exist.</param>
 /// <param name="MapEntries">The full names of the entry messages protoc makes for map fields (<c>pkg.M.LabelsEntry</c>); C# has no class for them.</param>
 /// <param name="Diagnostics">Problems found in this file alone.</param>
 internal sealed record ProtoFileSpec(
@@ -28,6 +29,7 @@ internal sealed record ProtoFileSpec(
     EquatableArray<TypeSpec> Types,
     EquatableArray<ServiceSpec> Services,
     EquatableArray<string> EnumValues,
+    EquatableArray<FieldTypeSpec> TypeReferences,
     EquatableArray<string> MapEntries,
     EquatableArray<DiagnosticInfo> Diagnostics);
 
@@ -66,6 +68,14 @@ internal sealed record ServiceSpec(string Name, string FullName, string? Comment
 
 /// <summary>An rpc with its request and response type references as written.</summary>
 internal sealed record RpcSpec(string Name, string? Comment, SourceSpan NameSpan, TypeReferenceSpec Request, TypeReferenceSpec Response);
+
+/// <summary>A type named by a field (<c>Foo f = 1;</c>, <c>map&lt;string, Foo&gt;</c>) or by an <c>extend Foo</c>.</summary>
+/// <param name="Name">The name as written.</param>
+/// <param name="Scope">The full name it is looked up from (the field's full name, as protoc does).</param>
+/// <param name="Context">Where it is named, for the message: <c>field 'price' of message 'shop.Line'</c>.</param>
+/// <param name="IsExtendee">Whether it is the message of an <c>extend</c> (which must be a message, not an enum).</param>
+/// <param name="Span">The span of the name.</param>
+internal sealed record FieldTypeSpec(string Name, string Scope, string Context, bool IsExtendee, SourceSpan Span);
 
 /// <summary>A type reference as written in the .proto (<c>Foo</c>, <c>a.Foo</c>, <c>.pkg.Foo</c>).</summary>
 internal sealed record TypeReferenceSpec(string Name, bool Streaming, SourceSpan Span);

@@ -101,6 +101,7 @@ internal static class ProtoFileSpecBuilder
             context.Types.ToEquatableArray(),
             services.ToEquatableArray(),
             context.EnumValues.ToEquatableArray(),
+            context.TypeReferences.ToEquatableArray(),
             context.MapEntries.ToEquatableArray(),
             diagnostics.ToEquatableArray());
     }
@@ -168,6 +169,7 @@ internal static class ProtoFileSpecBuilder
         foreach (var field in message.Fields)
         {
             context.Declare(nestedPrefix + field.Name, "a field", field.NameSpan);
+            AddFieldType(context, field, nestedPrefix, $"field '{field.Name}' of message '{fullName}'");
         }
 
         // protoc declares a nested entry message for each map field; it takes the name in the message's scope.
@@ -201,14 +203,27 @@ internal static class ProtoFileSpecBuilder
 
     private static void AddExtend(BuildContext context, ExtendNode extend, string prefix)
     {
+        // protoc looks the extendee up from each extension's full name: the scope of the extend block.
+        context.TypeReferences.Add(new FieldTypeSpec(extend.Extendee, prefix + "extend", $"'extend {extend.Extendee}'", IsExtendee: true, extend.ExtendeeSpan));
         foreach (var field in extend.Fields)
         {
             context.Declare(prefix + field.Name, "an extension", field.NameSpan);
+            AddFieldType(context, field, prefix, $"extension '{field.Name}'");
         }
 
         foreach (var group in extend.Groups)
         {
             AddMessage(context, group, prefix, topLevel: prefix.Length == 0 || prefix == context.Package + ".");
+        }
+    }
+
+    /// <summary>Records the message or enum type a field names (not scalars, and not a group's own message).</summary>
+    private static void AddFieldType(BuildContext context, FieldNode field, string prefix, string where)
+    {
+        var type = field.MapKeyType is not null ? field.MapValueType : field.Group is null ? field.TypeName : null;
+        if (type is { Length: > 0 } && !ProtoParser.IsScalarType(type) && field.Name.Length > 0)
+        {
+            context.TypeReferences.Add(new FieldTypeSpec(type, prefix + field.Name, where, IsExtendee: false, field.TypeSpan));
         }
     }
 
@@ -291,6 +306,8 @@ internal static class ProtoFileSpecBuilder
         public List<string> EnumValues { get; } = new();
 
         public List<string> MapEntries { get; } = new();
+
+        public List<FieldTypeSpec> TypeReferences { get; } = new();
 
         public Dictionary<string, Declaration> Declared { get; } = new(System.StringComparer.Ordinal);
 

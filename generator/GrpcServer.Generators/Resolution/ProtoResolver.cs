@@ -157,8 +157,64 @@ internal static class ProtoResolver
             }
         }
 
+        foreach (var file in files)
+        {
+            // A file with syntax errors may have lost declarations: one mistake, one diagnostic.
+            if (!file.HasSyntaxErrors)
+            {
+                CheckTypeReferences(file, GetVisibleFiles(file, resolvedImports), symbols, missingImports[file], diagnostics);
+            }
+        }
+
         return new ResolutionResult(new GenerationModel(fileModels.ToEquatableArray()), diagnostics.ToEquatableArray());
     }
+
+    /// <summary>
+    /// Checks that the types named by fields, map values, extensions and <c>extend</c> exist and are
+    /// visible, as protoc does (it looks field types up in <c>LOOKUP_TYPES</c> mode, skipping
+    /// fields and services that have the name). Nothing is generated from fields; this only
+    /// reports the mistakes protoc would reject the file for.
+    /// </summary>
+    private static void CheckTypeReferences(
+        ProtoFileSpec file,
+        HashSet<ProtoFileSpec> visible,
+        Dictionary<string, List<Symbol>> symbols,
+        List<string> missingImports,
+        List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var reference in file.TypeReferences)
+        {
+            var typesOnly = !reference.IsExtendee;
+            var symbol = LookupType(reference.Name, reference.Scope, name => Find(name, visible, symbols), typesOnly, out _);
+            string? problem;
+            if (symbol is null)
+            {
+                problem = ExplainUnknown(file, reference.Name, reference.Scope, symbols, missingImports, typesOnly);
+            }
+            else if (symbol.Visibility != TypeVisibility.Exported && symbol.File != file)
+            {
+                problem = ExplainLocal(symbol);
+            }
+            else if (reference.IsExtendee ? symbol.Kind is not (SymbolKind.Message or SymbolKind.MapEntry) : !IsType(symbol.Kind))
+            {
+                problem = $"; '{symbol.FullName}' is {WithArticle(symbol.Kind)}, not a message{(reference.IsExtendee ? " (only messages can be extended)" : " or enum")}";
+            }
+            else
+            {
+                continue;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownType.Id, file.Path, reference.Span, reference.Name, reference.Context, problem));
+        }
+    }
+
+    private static bool IsType(SymbolKind kind) => kind is SymbolKind.Message or SymbolKind.Enum or SymbolKind.MapEntry;
+
+    /// <summary>Why a type local to its file (edition 2024) cannot be used by another: protoc's "Symbol ... is not visible from ...".</summary>
+    private static string ExplainLocal(Symbol symbol) =>
+        symbol.Visibility == TypeVisibility.Local
+            ? $"; '{symbol.FullName}' is declared 'local' in '{symbol.File.ImportPath}', so only that file may use it (declare it 'export' to use it here)"
+            : $"; '{symbol.FullName}' is local to '{symbol.File.ImportPath}' by that file's features.default_symbol_visibility (in edition 2024 nested types are local unless declared 'export'); declare it 'export' to use it here";
 
     private static void DeclareFileSymbols(ProtoFileSpec file, Dictionary<string, List<Symbol>> symbols, List<DiagnosticInfo> diagnostics)
     {
@@ -380,33 +436,22 @@ internal static class ProtoResolver
         List<string> missingImports,
         List<DiagnosticInfo> diagnostics)
     {
-        var symbol = LookupType(reference.Name, scope, name => Find(name, visible, symbols));
+        var symbol = LookupType(reference.Name, scope, name => Find(name, visible, symbols), typesOnly: false, out _);
         if (symbol is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnknownRpcType.Id,
+                DiagnosticDescriptors.UnknownType.Id,
                 file.Path,
                 reference.Span,
                 reference.Name,
-                rpc.Name,
-                role,
-                ExplainUnknown(file, reference.Name, scope, symbols, missingImports)));
+                $"rpc '{rpc.Name}' {role}",
+                ExplainUnknown(file, reference.Name, scope, symbols, missingImports, typesOnly: false)));
             return null;
         }
 
         if (symbol.Visibility != TypeVisibility.Exported && symbol.File != file)
         {
-            // protoc: "Symbol ... is not visible from ...".
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnknownRpcType.Id,
-                file.Path,
-                reference.Span,
-                reference.Name,
-                rpc.Name,
-                role,
-                symbol.Visibility == TypeVisibility.Local
-                    ? $"; '{symbol.FullName}' is declared 'local' in '{symbol.File.ImportPath}', so only that file may use it (declare it 'export' to use it here)"
-                    : $"; '{symbol.FullName}' is local to '{symbol.File.ImportPath}' by that file's features.default_symbol_visibility (in edition 2024 nested types are local unless declared 'export'); declare it 'export' to use it here"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownType.Id, file.Path, reference.Span, reference.Name, $"rpc '{rpc.Name}' {role}", ExplainLocal(symbol)));
             return null;
         }
 
@@ -446,20 +491,20 @@ internal static class ProtoResolver
     }
 
     /// <summary>
-    /// protoc's name lookup (<c>DescriptorBuilder::LookupSymbolNoPlaceholder</c>, in the
-    /// <c>LOOKUP_ALL</c> mode protoc uses for rpc input and output types): a leading dot means
-    /// fully qualified; otherwise the first part of the name is searched from the innermost scope
-    /// (the rpc's own full name) outwards, and the rest of a compound name is then looked up only
-    /// inside the first aggregate (package, message, enum or service) found. A simple name takes
-    /// the first symbol found, whatever it is: <c>rpc Ping(Ping)</c> names the rpc itself.
+    /// protoc's name lookup (<c>DescriptorBuilder::LookupSymbolNoPlaceholder</c>): a leading dot
+    /// means fully qualified; otherwise the first part of the name is searched from the innermost
+    /// scope (the referring element's own full name) outwards, and the rest of a compound name is
+    /// then looked up only inside the first aggregate (package, message, enum or service) found.
+    /// In the <c>LOOKUP_ALL</c> mode protoc uses for rpc types and extendees, a simple name takes
+    /// the first symbol found, whatever it is (<c>rpc Ping(Ping)</c> names the rpc itself); in the
+    /// <c>LOOKUP_TYPES</c> mode of field types (<paramref name="typesOnly"/>) it skips non-types.
     /// </summary>
-    private static Symbol? LookupType(string name, string scope, Func<string, Symbol?> find) => LookupType(name, scope, find, out _);
-
     /// <param name="name">The name as written.</param>
     /// <param name="scope">The full name of the referring element (for an rpc, <c>pkg.Service.Rpc</c>).</param>
     /// <param name="find">Finds a symbol by full name.</param>
+    /// <param name="typesOnly">Whether a simple name skips symbols that are not messages or enums.</param>
     /// <param name="stoppedAt">When the first part of a dotted name was found but the rest was not: the full name that was tried.</param>
-    private static Symbol? LookupType(string name, string scope, Func<string, Symbol?> find, out string? stoppedAt)
+    private static Symbol? LookupType(string name, string scope, Func<string, Symbol?> find, bool typesOnly, out string? stoppedAt)
     {
         stoppedAt = null;
         if (name.StartsWith(".", StringComparison.Ordinal))
@@ -484,6 +529,11 @@ internal static class ProtoResolver
             {
                 if (dot < 0)
                 {
+                    if (typesOnly && !IsType(candidate.Kind))
+                    {
+                        continue;
+                    }
+
                     return candidate;
                 }
 
@@ -498,10 +548,10 @@ internal static class ProtoResolver
         }
     }
 
-    private static string ExplainUnknown(ProtoFileSpec file, string name, string scope, Dictionary<string, List<Symbol>> symbols, List<string> missingImports)
+    private static string ExplainUnknown(ProtoFileSpec file, string name, string scope, Dictionary<string, List<Symbol>> symbols, List<string> missingImports, bool typesOnly)
     {
         // Declared in a file this one does not import?
-        var anywhere = LookupType(name, scope, fullName => symbols.TryGetValue(fullName, out var list) ? list[0] : null, out var stoppedAt);
+        var anywhere = LookupType(name, scope, fullName => symbols.TryGetValue(fullName, out var list) ? list[0] : null, typesOnly, out var stoppedAt);
         if (stoppedAt is not null)
         {
             // protoc: the innermost scope that has the first part of a dotted name is the only one searched.

@@ -49,6 +49,7 @@ internal static class WellKnownTypes
                 specs.ToEquatableArray(),
                 EquatableArray<ServiceSpec>.Empty,
                 EquatableArray<string>.Empty,
+                EquatableArray<FieldTypeSpec>.Empty,
                 EquatableArray<string>.Empty,
                 EquatableArray<DiagnosticInfo>.Empty));
         }
