@@ -30,6 +30,7 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
 
         var parsed = protoFiles
             .Combine(context.AnalyzerConfigOptionsProvider)
+            .WithTrackingName(TrackingNames.ProtoFilesWithOptions)
             .Select((pair, cancellationToken) => ProtoInputReader.Read(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(TrackingNames.ProtoInputs)
             .Select(Parse)

@@ -6,6 +6,9 @@ internal static class TrackingNames
     /// <summary>The .proto AdditionalFiles.</summary>
     public const string ProtoFiles = nameof(ProtoFiles);
 
+    /// <summary>Each .proto file paired with the MSBuild options (its ProtoRoot, the project folder).</summary>
+    public const string ProtoFilesWithOptions = nameof(ProtoFilesWithOptions);
+
     /// <summary>Each .proto file read with its import path and import directories.</summary>
     public const string ProtoInputs = nameof(ProtoInputs);
 

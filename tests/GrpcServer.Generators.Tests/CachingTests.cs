@@ -122,17 +122,18 @@ public sealed class CachingTests
             {
                 foreach (var (value, _) in run.Outputs)
                 {
-                    // The first step is the AdditionalTexts input itself; every later step must hold plain values.
-                    AssertHoldsNoRoslynObjects(value, name, allowAdditionalText: name == TrackingNames.ProtoFiles, new HashSet<object>(ReferenceEqualityComparer.Instance));
+                    // The first two steps are the inputs themselves (the AdditionalTexts, with the options);
+                    // every later step must hold plain values.
+                    AssertHoldsNoRoslynObjects(value, name, allowInputs: name is TrackingNames.ProtoFiles or TrackingNames.ProtoFilesWithOptions, new HashSet<object>(ReferenceEqualityComparer.Instance));
                 }
             }
         }
     }
 
-    private static void AssertHoldsNoRoslynObjects(object? value, string step, bool allowAdditionalText, HashSet<object> seen)
+    private static void AssertHoldsNoRoslynObjects(object? value, string step, bool allowInputs, HashSet<object> seen)
     {
         if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !seen.Add(value) ||
-            (allowAdditionalText && value is AdditionalText))
+            (allowInputs && value is AdditionalText or Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider))
         {
             return;
         }
@@ -145,7 +146,7 @@ public sealed class CachingTests
         {
             foreach (var item in sequence)
             {
-                AssertHoldsNoRoslynObjects(item, step, allowAdditionalText, seen);
+                AssertHoldsNoRoslynObjects(item, step, allowInputs, seen);
             }
 
             return;
@@ -155,7 +156,7 @@ public sealed class CachingTests
         {
             foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
-                AssertHoldsNoRoslynObjects(field.GetValue(value), step, allowAdditionalText, seen);
+                AssertHoldsNoRoslynObjects(field.GetValue(value), step, allowInputs, seen);
             }
         }
     }
