@@ -48,6 +48,29 @@ public sealed class TokenizerTests
         Assert.Equal("s", tokens[3].Value);
     }
 
+    [Theory]
+    [InlineData("\"\\U00110000\"", "\uFFFD")]
+    [InlineData("\"\\U001FFFFF\"", "\uFFFD")]
+    [InlineData("\"\\uD800\"", "\uFFFD")]
+    public void Escapes_of_no_character_that_protoc_accepts_become_the_replacement_character(string text, string value)
+    {
+        var tokens = Tokenize(text, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(value, tokens[0].Value);
+    }
+
+    [Theory]
+    [InlineData("\"\\U00200000\"")]
+    [InlineData("\"\\U0041\"")]
+    [InlineData("\"\\u41\"")]
+    public void Unicode_escapes_protoc_rejects_are_reported(string text)
+    {
+        Tokenize(text, out var errors);
+
+        Assert.Single(errors);
+    }
+
     [Fact]
     public void Invalid_escape_is_reported_at_the_escape_and_tokenizing_goes_on()
     {

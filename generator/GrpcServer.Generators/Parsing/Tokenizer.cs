@@ -386,13 +386,15 @@ internal sealed class Tokenizer
                         Advance();
                     }
 
-                    if (digits < wanted || code > 0x10FFFF)
+                    // protoc takes \U up to 001FFFFF (it checks the first three digits only); beyond
+                    // 10FFFF, and for lone surrogates, the value is no character: U+FFFD stands in.
+                    if (digits < wanted || code > 0x1FFFFF)
                     {
                         Error($"'\\{e}' must be followed by {wanted} hex digits of a Unicode code point", new SourceSpan(escapeStart, Position));
                     }
                     else
                     {
-                        value.Append(char.ConvertFromUtf32(code is >= 0xD800 and <= 0xDFFF ? 0xFFFD : (int)code));
+                        value.Append(char.ConvertFromUtf32(code is >= 0xD800 and <= 0xDFFF or > 0x10FFFF ? 0xFFFD : (int)code));
                     }
 
                     break;
