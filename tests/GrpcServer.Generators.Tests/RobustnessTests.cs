@@ -9,7 +9,15 @@ using static GrpcServer.Generators.Tests.Infrastructure.GeneratorHarness;
 
 namespace GrpcServer.Generators.Tests;
 
+/// <summary>
+/// The fuzz test measures time per input, so it runs alone, after the tests that run in parallel
+/// (on two cores, a parallel compile can pause it for long enough to look like a hang).
+/// </summary>
+[CollectionDefinition(nameof(RobustnessTests), DisableParallelization = true)]
+public sealed class RobustnessCollection;
+
 /// <summary>Malformed .proto input never crashes or hangs the generator: it becomes diagnostics.</summary>
+[Collection(nameof(RobustnessTests))]
 public sealed class RobustnessTests(ITestOutputHelper output)
 {
     /// <summary>Real files of the corpus that the fuzz test breaks, one at a time.</summary>
