@@ -23,11 +23,12 @@ public static class Program
         options:
           --quick           short runs to try things out (figures not worth keeping)
           --reps N          dispatch repetitions per server (default 5)
-          --warmup S        dispatch warm-up seconds before each window (default 5)
+          --process-warmup S  dispatch: unmeasured load when a server process starts (default 36 s, a third of it per other kind)
+          --warmup S        dispatch warm-up seconds before each window (default 3)
           --window S        dispatch measured window in seconds (default 10)
           --no-profile      skip the allocation-by-type pass of the dispatch benchmark
           --scenarios LIST  dispatch RPC kinds to run: unary,serverstreaming,bidipingpong (default all)
-          --wait-quiet MIN  first wait, up to MIN minutes, until the cores have been idle for 15 s
+          --wait-quiet MIN  before each measurement wait for idle cores, up to MIN minutes in all (default 40, --quick 0)
           --out PATH        write the page there (default for `all`: docs/benchmarks.md)
         """;
 
@@ -81,6 +82,11 @@ public static class Program
             dispatchSettings = dispatchSettings with { Repetitions = int.Parse(reps, CultureInfo.InvariantCulture) };
         }
 
+        if (Option(args, "--process-warmup") is { } processWarmup)
+        {
+            dispatchSettings = dispatchSettings with { ProcessWarmupSeconds = double.Parse(processWarmup, CultureInfo.InvariantCulture) };
+        }
+
         if (Option(args, "--warmup") is { } warmup)
         {
             dispatchSettings = dispatchSettings with { WarmupSeconds = double.Parse(warmup, CultureInfo.InvariantCulture) };
@@ -101,11 +107,9 @@ public static class Program
 
         var output = Option(args, "--out") ?? (command == "all" ? Path.Combine(FindRepositoryRoot(), "docs", "benchmarks.md") : null);
 
-        if (Option(args, "--wait-quiet") is { } minutes)
-        {
-            Console.WriteLine($"Waiting up to {minutes} min for the machine to be idle");
-            await MachineInfo.WaitForQuietAsync(TimeSpan.FromMinutes(double.Parse(minutes, CultureInfo.InvariantCulture)), Console.Out);
-        }
+        // Other builds share the machine's two cores: each measurement first waits for quiet, up to this much in all.
+        var waitBudget = TimeSpan.FromMinutes(double.Parse(Option(args, "--wait-quiet") ?? (quick ? "0" : "40"), CultureInfo.InvariantCulture));
+        var gate = new QuietGate(waitBudget, Console.Out);
 
         var busyAtStart = await MachineInfo.BusyShareAsync(TimeSpan.FromSeconds(5));
         var started = DateTimeOffset.UtcNow;
@@ -119,16 +123,16 @@ public static class Program
 
         DispatchResults? dispatch = null;
         GeneratorResults? generator = null;
-        if (command is "all" or "generator" or "parser")
-        {
-            Console.WriteLine(command == "parser" ? "Parser" : "Generator and parser");
-            generator = GeneratorBenchmarkRunner.Run(quick, generator: command != "parser", parser: true, Console.Out);
-        }
-
         if (command is "all" or "dispatch")
         {
             Console.WriteLine("Dispatch");
-            dispatch = await DispatchBenchmark.RunAsync(dispatchSettings, Console.Out);
+            dispatch = await DispatchBenchmark.RunAsync(dispatchSettings, gate, Console.Out);
+        }
+
+        if (command is "all" or "generator" or "parser")
+        {
+            Console.WriteLine(command == "parser" ? "Parser" : "Generator and parser");
+            generator = await GeneratorBenchmarkRunner.RunAsync(quick, generator: command != "parser", parser: true, gate, Console.Out);
         }
 
         var run = new RunRecord(
@@ -139,6 +143,8 @@ public static class Program
             loadAtStart,
             busyAtStart,
             MachineInfo.LoadAverage(),
+            gate.Waited,
+            gate.StartedBusy,
             competing,
             dispatch,
             generator);

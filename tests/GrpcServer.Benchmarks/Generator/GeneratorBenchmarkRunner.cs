@@ -6,13 +6,14 @@ using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using GrpcServer.Benchmarks.Reporting;
 
 namespace GrpcServer.Benchmarks.Generator;
 
 /// <summary>One BenchmarkDotNet result: its statistics in nanoseconds and the bytes it allocated per operation.</summary>
 internal sealed record BenchmarkFigure(string Name, double MedianNs, double MeanNs, double Q1Ns, double Q3Ns, double MinNs, double MaxNs, int Iterations, long? BytesPerOp);
 
-internal sealed record GeneratorResults(GeneratorCheck Check, long CorpusBytes, int CorpusFiles, IReadOnlyList<BenchmarkFigure> Generator, IReadOnlyList<BenchmarkFigure> Parser);
+internal sealed record GeneratorResults(GeneratorCheck Check, long CorpusBytes, int CorpusFiles, IReadOnlyList<BenchmarkFigure> Generator, IReadOnlyList<BenchmarkFigure> Parser, IReadOnlyList<StepBreakdown> Breakdown);
 
 /// <summary>
 /// Runs the generator and parser benchmarks with BenchmarkDotNet, in this process (in-process emit toolchain: the
@@ -20,7 +21,7 @@ internal sealed record GeneratorResults(GeneratorCheck Check, long CorpusBytes, 
 /// </summary>
 internal static class GeneratorBenchmarkRunner
 {
-    public static GeneratorResults Run(bool quick, bool generator, bool parser, TextWriter log)
+    public static async Task<GeneratorResults> RunAsync(bool quick, bool generator, bool parser, QuietGate gate, TextWriter log)
     {
         var harness = new GeneratorHarness();
         var check = harness.Check();
@@ -43,16 +44,26 @@ internal static class GeneratorBenchmarkRunner
         var parserFigures = new List<BenchmarkFigure>();
         if (generator)
         {
+            await gate.WaitAsync();
             generatorFigures.AddRange(Figures(BenchmarkRunner.Run<GeneratorRunBenchmarks>(Config(job, artifacts))));
+            await gate.WaitAsync();
             generatorFigures.AddRange(Figures(BenchmarkRunner.Run<GeneratorEditBenchmarks>(Config(editJob, artifacts))));
         }
 
         if (parser)
         {
+            await gate.WaitAsync();
             parserFigures.AddRange(Figures(BenchmarkRunner.Run<ParserBenchmarks>(Config(job, artifacts))));
         }
 
-        return new GeneratorResults(check, ProtoCorpus.Bytes(harness.Corpus), harness.Corpus.Count, generatorFigures, parserFigures);
+        IReadOnlyList<StepBreakdown> breakdown = [];
+        if (generator)
+        {
+            await gate.WaitAsync();
+            breakdown = harness.Breakdown(quick ? 5 : 40);
+        }
+
+        return new GeneratorResults(check, ProtoCorpus.Bytes(harness.Corpus), harness.Corpus.Count, generatorFigures, parserFigures, breakdown);
     }
 
     private static ManualConfig Config(Job job, string artifacts)

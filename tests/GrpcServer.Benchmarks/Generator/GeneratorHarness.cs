@@ -67,13 +67,67 @@ internal sealed class GeneratorHarness
     /// <summary>The file the edit benchmarks change: imported by three others.</summary>
     public int EditedFile => 40;
 
-    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts) =>
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts, bool trackSteps = false) =>
         CSharpGeneratorDriver.Create(
             [new GrpcServerGenerator().AsSourceGenerator()],
             texts,
             s_parseOptions,
             Options,
-            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>
+    /// Where a run's time goes: the driver's per-step elapsed times (step tracking on, which adds a little), median
+    /// over <paramref name="runs"/> runs, for a cold run and for each edit; the rest of a run (emitting, parsing the
+    /// generated C#) is the total less the steps.
+    /// </summary>
+    public IReadOnlyList<StepBreakdown> Breakdown(int runs)
+    {
+        var warm = CreateDriver(Texts, trackSteps: true).RunGenerators(Compilation);
+        var renamed = Edit(ProtoCorpus.WithRenamedRpc, 1);
+        var field = Edit(ProtoCorpus.WithAddedField, 1);
+        var scenarios = new (string Name, Func<GeneratorDriver> Prepare)[]
+        {
+            ("cold run", () => CreateDriver(Texts, trackSteps: true)),
+            ("an RPC renamed", () => warm.ReplaceAdditionalText(renamed.Old, renamed.New)),
+            ("a field added", () => warm.ReplaceAdditionalText(field.Old, field.New)),
+        };
+
+        var breakdowns = new List<StepBreakdown>();
+        foreach (var (name, prepare) in scenarios)
+        {
+            var totals = new List<double>();
+            var steps = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+            var reruns = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < runs + 3; i++)
+            {
+                var driver = prepare();
+                var stopwatch = Stopwatch.StartNew();
+                var result = driver.RunGenerators(Compilation).GetRunResult().Results.Single();
+                var total = stopwatch.Elapsed.TotalMilliseconds;
+                if (i < 3)
+                {
+                    continue; // warm-up
+                }
+
+                totals.Add(total);
+                foreach (var (step, runSteps) in result.TrackedSteps)
+                {
+                    (steps.TryGetValue(step, out var list) ? list : steps[step] = []).Add(runSteps.Sum(r => r.ElapsedTime.TotalMilliseconds));
+                    var outputs = runSteps.SelectMany(r => r.Outputs).ToList();
+                    var redone = outputs.Count(o => o.Reason is IncrementalStepRunReason.New or IncrementalStepRunReason.Modified);
+                    reruns[step] = $"{redone} of {outputs.Count}";
+                }
+            }
+
+            breakdowns.Add(new StepBreakdown(
+                name,
+                runs,
+                Reporting.Report.Median(totals),
+                steps.Select(pair => new StepTime(pair.Key, Reporting.Report.Median(pair.Value), reruns[pair.Key])).ToList()));
+        }
+
+        return breakdowns;
+    }
 
     /// <summary>The edited file's AdditionalText and a replacement for it with <paramref name="edit"/> applied.</summary>
     public (AdditionalText Old, AdditionalText New) Edit(Func<string, int, string> edit, int variant)
@@ -135,6 +189,11 @@ internal sealed class GeneratorHarness
         return count;
     }
 }
+
+/// <summary>One step's median elapsed time and how many of its outputs were new or modified (the rest cached).</summary>
+internal sealed record StepTime(string Step, double Milliseconds, string Redone);
+
+internal sealed record StepBreakdown(string Scenario, int Runs, double TotalMilliseconds, IReadOnlyList<StepTime> Steps);
 
 /// <summary>What the sanity check found: the first (JIT-cold) run's time and the size of the output.</summary>
 internal sealed record GeneratorCheck(TimeSpan FirstRun, int GeneratedFiles, int Descriptors, long GeneratedBytes);

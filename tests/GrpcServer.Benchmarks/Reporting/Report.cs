@@ -14,6 +14,8 @@ internal sealed record RunRecord(
     string LoadAtStart,
     double BusyAtStart,
     string LoadAtEnd,
+    TimeSpan WaitedForQuiet,
+    int StartedBusy,
     IReadOnlyList<string> CompetingAtStart,
     DispatchResults? Dispatch,
     GeneratorResults? Generator);
@@ -58,6 +60,7 @@ internal static class Report
 
         page.AppendLine($"| Load average (1, 5, 15 min) | at start {run.LoadAtStart}; at end {run.LoadAtEnd} (the kernel's, so other containers on this machine count) |");
         page.AppendLine($"| Cores busy just before the start | {F(run.BusyAtStart * 100, 0)} % (5 s, /proc/stat) |");
+        page.AppendLine($"| Waiting for quiet | each measurement waited until both cores were under {F(QuietGate.Threshold * 100, 0)} % busy for 3 s: {F(run.WaitedForQuiet.TotalMinutes, 1)} min in all; {run.StartedBusy} measurement(s) started busy once the waiting budget was spent |");
         page.AppendLine($"| Other builds/tests at start | {(run.CompetingAtStart.Count == 0 ? "none" : string.Join("<br>", run.CompetingAtStart.Select(c => "`" + c.Replace("|", "\\|", StringComparison.Ordinal) + "`")))} |");
         page.AppendLine();
 
@@ -147,13 +150,17 @@ internal static class Report
         page.AppendLine($"Each server runs in a fresh process pinned to core {DispatchSettings.ServerCore} (`taskset -c {DispatchSettings.ServerCore}`, so .NET sees one CPU), its load generator");
         page.AppendLine($"pinned to core {DispatchSettings.LoadCore}: h2load (`-t 1`) POSTing a pre-built gRPC frame for unary ({DispatchSettings.UnaryConnections} connections × {DispatchSettings.UnaryStreamsPerConnection} streams) and server");
         page.AppendLine($"streaming ({DispatchSettings.StreamMessages} replies per call, {DispatchSettings.StreamingConnections} × {DispatchSettings.StreamingStreamsPerConnection}); a Grpc.Net.Client process for bidi ping-pong ({DispatchSettings.PingPongStreams} calls on one channel, each");
-        page.AppendLine("sending a request and awaiting its reply before the next). The server process measures itself over a window that");
-        page.AppendLine($"starts {F(s.WarmupSeconds, 0)} s into the load and lasts {F(s.WindowSeconds, 0)} s: `Process.TotalProcessorTime` (all threads: Kestrel, grpc-dotnet, GC) and");
+        page.AppendLine("sending a request and awaiting its reply before the next). Each server process first serves unmeasured load,");
+        page.AppendLine($"{F(s.ProcessWarmupSeconds, 0)} s of the first RPC kind and {F(s.ProcessWarmupSeconds / 3, 0)} s of each other: on one saturated core tiered compilation needs 25 to 30 s to");
+        page.AppendLine("reach steady state (server CPU per unary call falls from about 21 µs to about 9 µs for both servers), so a shorter");
+        page.AppendLine("warm-up would measure the JIT rather than the dispatch. Then the server process measures itself over a window that");
+        page.AppendLine($"starts {F(s.WarmupSeconds, 0)} s into each load and lasts {F(s.WindowSeconds, 0)} s: `Process.TotalProcessorTime` (all threads: Kestrel, grpc-dotnet, GC) and");
         page.AppendLine("`GC.GetTotalAllocatedBytes(true)` deltas, divided by the responses its handlers produced in the window (a call for");
         page.AppendLine($"unary, a message for streaming). {s.Repetitions} repetitions, alternating hand-written, ours, hand-written, ours, ...; medians");
         page.AppendLine("with the range over repetitions in brackets. \"Server CPU\" is the server's share of its core: near 100 % when the");
         page.AppendLine("load saturates it. \"Other work on core 0\" is core 0's busy share (from /proc/stat) less the server's: anything but a");
-        page.AppendLine("few percent means something else (another process, another container) competed with the server for its core.");
+        page.AppendLine("few percent means something else (another process, another container) competed with the server for its core. A window");
+        page.AppendLine($"with more than {F(DispatchSettings.DisturbedThreshold * 100, 0)} % other work is measured again, up to {DispatchSettings.MaxAttempts} times; the last attempt is kept either way{Retried(results)}.");
         page.AppendLine();
         page.AppendLine("| RPC kind | server | responses/s | server CPU per response (µs) | bytes allocated per response | server CPU | other work on core 0 | gen0 GCs per 10k |");
         page.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -168,7 +175,7 @@ internal static class Report
                 }
 
                 page.AppendLine(
-                    $"| {DispatchBenchmark.Name(scenario)} | {DispatchBenchmark.Name(kind)} | {Spread(samples.Select(x => x.OpsPerSecond), 0)} | {Spread(samples.Select(x => x.CpuMicrosecondsPerOp), 2)} | {Spread(samples.Select(x => x.BytesPerOp), 0)} | {F(Median(samples.Select(x => x.CpuUtilization)) * 100, 0)} % | {F(Median(samples.Select(x => Math.Max(0, x.CoreBusy.ElementAtOrDefault(DispatchSettings.ServerCore) - x.CpuUtilization))) * 100, 0)} % | {F(Median(samples.Select(x => x.Window.Gen0 * 10000.0 / x.Window.Responses)), 2)} |");
+                    $"| {DispatchBenchmark.Name(scenario)} | {DispatchBenchmark.Name(kind)} | {Spread(samples.Select(x => x.OpsPerSecond), 0)} | {Spread(samples.Select(x => x.CpuMicrosecondsPerOp), 2)} | {Spread(samples.Select(x => x.BytesPerOp), 0)} | {F(Median(samples.Select(x => x.CpuUtilization)) * 100, 0)} % | {F(Median(samples.Select(x => x.OtherWorkOnServerCore)) * 100, 0)} % (max {F(samples.Max(x => x.OtherWorkOnServerCore) * 100, 0)} %) | {F(Median(samples.Select(x => x.Window.Gen0 * 10000.0 / x.Window.Responses)), 2)} |");
             }
         }
 
@@ -241,6 +248,13 @@ internal static class Report
         }
     }
 
+    private static string Retried(DispatchResults results)
+    {
+        var retried = results.Samples.Count(x => x.Attempt > 1);
+        var disturbed = results.Samples.Count(x => x.OtherWorkOnServerCore > DispatchSettings.DisturbedThreshold);
+        return $" ({retried} of {results.Samples.Count} windows were measured again; {disturbed} kept windows were still disturbed)";
+    }
+
     private static (double Ratio, IReadOnlyList<double> Pairs) CpuRatio(DispatchResults results, Scenario scenario)
     {
         var hw = results.Of(scenario, ServerKind.HandWritten);
@@ -269,6 +283,56 @@ internal static class Report
         page.AppendLine($"the first run in a fresh process, JIT compilation of Roslyn and the generator included, took {F(results.Check.FirstRun.TotalMilliseconds, 0)} ms (one sample).");
         page.AppendLine();
         WriteFigures(page, results.Generator);
+        if (results.Breakdown.Count > 0)
+        {
+            WriteBreakdown(page, results.Breakdown);
+        }
+    }
+
+    private static void WriteBreakdown(StringBuilder page, IReadOnlyList<StepBreakdown> breakdown)
+    {
+        page.AppendLine("Where a run's time goes: the driver's elapsed time per pipeline step (`trackIncrementalGeneratorSteps`, which adds a");
+        page.AppendLine($"little), median of {breakdown[0].Runs} runs after 3 warm-up runs, with how many of the step's outputs were recomputed (new or modified;");
+        page.AppendLine("the rest came from the cache). \"Outside the steps\" is the run's total less the steps: the output callbacks (writing the C#)");
+        page.AppendLine("and Roslyn parsing what was added.");
+        page.AppendLine();
+        page.Append("| step |");
+        foreach (var scenario in breakdown)
+        {
+            page.Append(' ').Append(scenario.Scenario).Append(" |");
+        }
+
+        page.AppendLine();
+        page.Append("|---|");
+        page.AppendLine(string.Concat(breakdown.Select(_ => "---:|")));
+        var steps = breakdown.SelectMany(b => b.Steps.Select(s => s.Step)).Distinct().ToList();
+        foreach (var step in steps)
+        {
+            page.Append("| ").Append(step).Append(" |");
+            foreach (var scenario in breakdown)
+            {
+                var time = scenario.Steps.FirstOrDefault(s => s.Step == step);
+                page.Append(' ').Append(time is null ? "–" : $"{F(time.Milliseconds, 2)} ms ({time.Redone})").Append(" |");
+            }
+
+            page.AppendLine();
+        }
+
+        page.Append("| outside the steps |");
+        foreach (var scenario in breakdown)
+        {
+            page.Append(' ').Append(F(scenario.TotalMilliseconds - scenario.Steps.Sum(s => s.Milliseconds), 2)).Append(" ms |");
+        }
+
+        page.AppendLine();
+        page.Append("| **total** |");
+        foreach (var scenario in breakdown)
+        {
+            page.Append(" **").Append(F(scenario.TotalMilliseconds, 2)).Append(" ms** |");
+        }
+
+        page.AppendLine();
+        page.AppendLine();
     }
 
     private static void WriteParser(StringBuilder page, GeneratorResults results)
