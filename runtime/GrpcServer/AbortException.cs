@@ -1,11 +1,13 @@
 using System;
+using Grpc.Core;
 using GrpcServer.Internal;
 
 namespace GrpcServer;
 
 /// <summary>
 /// Thrown by <see cref="Context.Abort(StatusCode, string?)"/> to end a call with a status: the client
-/// receives <see cref="Code"/> and <see cref="Details"/>. The SR OS module's <c>AbortError</c>.
+/// receives <see cref="Code"/> and <see cref="Details"/>. The SR OS module's <c>AbortError</c>. The codes are
+/// <see cref="Grpc.Core.StatusCode"/>'s (<c>using Grpc.Core;</c>).
 /// </summary>
 /// <remarks>
 /// The server catches this exception itself; a handler only needs to let it propagate. It is not
@@ -14,10 +16,10 @@ namespace GrpcServer;
 public sealed class AbortException : Exception
 {
     /// <summary>Creates the exception for a status code and details.</summary>
-    /// <param name="code">The status the client receives; not <see cref="StatusCode.Ok"/>.</param>
+    /// <param name="code">The status the client receives; not <see cref="StatusCode.OK"/>.</param>
     /// <param name="details">The status message the client receives; when <see langword="null"/>, derived from
     /// <paramref name="code"/> (<c>NOT_FOUND</c> for <see cref="StatusCode.NotFound"/>).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is <see cref="StatusCode.Ok"/> or not a defined code.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is <see cref="StatusCode.OK"/> or not a defined code.</exception>
     public AbortException(StatusCode code, string? details = null)
         : base(DetailsFor(code, details))
     {

@@ -49,10 +49,18 @@ public sealed class Context
     /// Ends the call with a status: the client receives <paramref name="code"/> and <paramref name="details"/>.
     /// Never returns; it throws <see cref="AbortException"/>, which the server turns into the status.
     /// </summary>
-    /// <param name="code">The status code to send; any code but <see cref="StatusCode.Ok"/>.</param>
+    /// <example>
+    /// <code>
+    /// using Grpc.Core;   // StatusCode
+    /// using GrpcServer;
+    /// ...
+    /// context.Abort(StatusCode.NotFound, "no user " + request.Name);
+    /// </code>
+    /// </example>
+    /// <param name="code">The status code to send; any code but <see cref="StatusCode.OK"/>.</param>
     /// <param name="details">The status message; when omitted it is derived from the code (<c>NOT_FOUND</c>).</param>
     /// <exception cref="AbortException">Always: it carries the status out of the handler.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is <see cref="StatusCode.Ok"/> or not a defined code.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is <see cref="StatusCode.OK"/> or not a defined code.</exception>
     [DoesNotReturn]
     public void Abort(StatusCode code, string? details = null) => throw new AbortException(code, details);
 

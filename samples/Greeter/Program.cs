@@ -1,5 +1,6 @@
 // The Greeter sample: `dotnet run` serves helloworld.Greeter on http://localhost:50051;
 // `dotnet run -- client [name] [url]` calls it.
+using Grpc.Core;
 using Grpc.Net.Client;
 using GrpcServer;
 using Helloworld;
@@ -15,7 +16,7 @@ if (args is ["client", ..])
         Console.WriteLine(reply.Message);
         return 0;
     }
-    catch (Grpc.Core.RpcException error)
+    catch (RpcException error)
     {
         Console.Error.WriteLine($"{error.StatusCode}: {error.Status.Detail}");
         return 1;

@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Testing;
 using GrpcServer;
-using StatusCode = GrpcServer.StatusCode;
 
 namespace Interop;
 

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Testing;
 using static GrpcServer.Interop.Tests.InteropTestServer;
-using GrpcStatusCode = Grpc.Core.StatusCode;
 
 namespace GrpcServer.Interop.Tests;
 
@@ -21,7 +20,7 @@ public sealed class CancellationInteropTests
         cancellation.Cancel();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
-        Assert.Equal(GrpcStatusCode.Cancelled, error.StatusCode);
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         await server.AssertStillServesAsync();
     }
 
@@ -42,7 +41,7 @@ public sealed class CancellationInteropTests
         cancellation.Cancel();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
-        Assert.Equal(GrpcStatusCode.Cancelled, error.StatusCode);
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         await Eventually.TrueAsync(() => server.Statistics("FullDuplexCall").Failed == 1, "the FullDuplexCall handler has ended");
         await server.AssertStillServesAsync();
         Assert.Empty(server.HandlerFailures);
@@ -64,7 +63,7 @@ public sealed class CancellationInteropTests
         cancellation.Cancel();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
-        Assert.Equal(GrpcStatusCode.Cancelled, error.StatusCode);
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         await Eventually.TrueAsync(() => server.Statistics("StreamingOutputCall").Failed == 1, "the StreamingOutputCall handler has ended");
         await server.AssertStillServesAsync();
         Assert.Empty(server.HandlerFailures);
@@ -83,7 +82,7 @@ public sealed class CancellationInteropTests
             await call.ResponseStream.MoveNext();
         });
 
-        Assert.True(error.StatusCode is GrpcStatusCode.DeadlineExceeded or GrpcStatusCode.Cancelled, $"status {error.Status}");
+        Assert.True(error.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled, $"status {error.Status}");
         await Eventually.TrueAsync(() => server.Statistics("FullDuplexCall").Failed == 1, "the FullDuplexCall handler has ended");
         Assert.Equal(1, server.Statistics("FullDuplexCall").MessagesReceived);
         await server.AssertStillServesAsync();

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Testing;
 using static GrpcServer.Interop.Tests.InteropTestServer;
-using GrpcStatusCode = Grpc.Core.StatusCode;
 
 namespace GrpcServer.Interop.Tests;
 
@@ -29,7 +28,7 @@ public sealed class CompressionInteropTests
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Client.UnaryCallAsync(
             new SimpleRequest { ExpectCompressed = s_true, ResponseSize = 314159, Payload = Payloads.Zeros(271828) }, Bounded()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal([false], Assert.Single(server.Wire.CallsTo(UnaryCall)).RequestFrames);
     }
 
@@ -63,7 +62,7 @@ public sealed class CompressionInteropTests
         // No half-close: the server must answer on the message itself.
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Empty(server.HandlerFailures);
     }
 

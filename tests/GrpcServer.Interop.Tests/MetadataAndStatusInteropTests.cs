@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Testing;
 using static GrpcServer.Interop.Tests.InteropTestServer;
-using GrpcStatusCode = Grpc.Core.StatusCode;
 
 namespace GrpcServer.Interop.Tests;
 
@@ -59,7 +58,7 @@ public sealed class MetadataAndStatusInteropTests
             new SimpleRequest { ResponseStatus = new EchoStatus { Code = 5, Message = "nope" } }, Bounded(EchoHeaders()));
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.NotFound, error.StatusCode);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal(InitialValue, (await call.ResponseHeadersAsync).GetValue("x-grpc-test-echo-initial"));
         Assert.Equal(s_trailingValue, error.Trailers.GetValueBytes("x-grpc-test-echo-trailing-bin"));
     }
@@ -72,7 +71,7 @@ public sealed class MetadataAndStatusInteropTests
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Client.UnaryCallAsync(
             new SimpleRequest { ResponseStatus = new EchoStatus { Code = 2, Message = "test status message" } }, Bounded()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Unknown, error.StatusCode);
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
         Assert.Equal("test status message", error.Status.Detail);
         Assert.Empty(server.HandlerFailures);
     }
@@ -93,7 +92,7 @@ public sealed class MetadataAndStatusInteropTests
         // The request stream stays open: the status must not wait for the half-close.
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
-        Assert.Equal(GrpcStatusCode.Unknown, error.StatusCode);
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
         Assert.Equal("test status message", error.Status.Detail);
         Assert.Empty(server.HandlerFailures);
     }
@@ -107,7 +106,7 @@ public sealed class MetadataAndStatusInteropTests
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Client.UnaryCallAsync(
             new SimpleRequest { ResponseStatus = new EchoStatus { Code = 2, Message = message } }, Bounded()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Unknown, error.StatusCode);
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
         Assert.Equal(message, error.Status.Detail);
     }
 
@@ -123,7 +122,7 @@ public sealed class MetadataAndStatusInteropTests
         }, Bounded());
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Equal("not now", error.Status.Detail);
     }
 }

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Testing;
 using static GrpcServer.Interop.Tests.InteropTestServer;
-using GrpcStatusCode = Grpc.Core.StatusCode;
 
 namespace GrpcServer.Interop.Tests;
 
@@ -41,7 +40,7 @@ public sealed class StreamingInteropTests
 
         Assert.Equal(s_responseSizes, responses.Select(response => response.Payload.Body.Length));
         Assert.All(responses.Zip(s_responseSizes), pair => Payloads.AssertZeros(pair.Second, pair.First.Payload));
-        Assert.Equal(GrpcStatusCode.OK, call.GetStatus().StatusCode);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         Assert.Empty(server.HandlerFailures);
     }
 
@@ -86,7 +85,7 @@ public sealed class StreamingInteropTests
         await call.RequestStream.CompleteAsync();
 
         Assert.False(await call.ResponseStream.MoveNext());
-        Assert.Equal(GrpcStatusCode.OK, call.GetStatus().StatusCode);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         Assert.Empty(server.HandlerFailures);
     }
 
@@ -99,7 +98,7 @@ public sealed class StreamingInteropTests
         await call.RequestStream.CompleteAsync();
 
         Assert.False(await call.ResponseStream.MoveNext());
-        Assert.Equal(GrpcStatusCode.OK, call.GetStatus().StatusCode);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
         Assert.Empty(server.HandlerFailures);
     }
 

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Testing;
 using static GrpcServer.Interop.Tests.InteropTestServer;
-using GrpcStatusCode = Grpc.Core.StatusCode;
 
 namespace GrpcServer.Interop.Tests;
 
@@ -51,7 +50,7 @@ public sealed class UnaryInteropTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Client.UnimplementedCallAsync(new Empty(), Bounded()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         await server.AssertStillServesAsync();
     }
 
@@ -63,7 +62,7 @@ public sealed class UnaryInteropTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => client.UnimplementedCallAsync(new Empty(), Bounded()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         await server.AssertStillServesAsync();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
 using Helloworld;
 
 namespace GrpcServer.Tests;
@@ -128,6 +129,6 @@ public sealed class AddHandlerTests
     [Fact]
     public void Abort_with_Ok_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AbortException(StatusCode.Ok));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AbortException(StatusCode.OK));
     }
 }

@@ -52,7 +52,7 @@ public sealed class RouteGuideSampleTests
         using var call = new Routeguide.RouteGuide.RouteGuideClient(server.Channel).ListFeatures(new Rectangle());
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Echo.V1;
 using Grpc.Core;
-using GrpcStatusCode = Grpc.Core.StatusCode;
 
 namespace GrpcServer.Tests;
 
@@ -141,7 +140,7 @@ public sealed class StreamingCallTests
 
         await call.RequestStream.CompleteAsync();
         Assert.False(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
-        Assert.Equal(GrpcStatusCode.OK, call.GetStatus().StatusCode);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
     }
 
     [Fact]
@@ -221,7 +220,7 @@ public sealed class StreamingCallTests
         });
 
         Assert.Equal(2, replies.Count);
-        Assert.Equal(GrpcStatusCode.OutOfRange, error.StatusCode);
+        Assert.Equal(StatusCode.OutOfRange, error.StatusCode);
         Assert.Equal("no more", error.Status.Detail);
         Assert.Empty(server.Reported);
     }
@@ -245,7 +244,7 @@ public sealed class StreamingCallTests
         Assert.True(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext().WaitAsync(s_timeout));
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Equal("Exception was thrown by handler.", error.Status.Detail);
         Assert.IsType<InvalidDataException>(Assert.Single(server.Reported).Exception);
     }
@@ -264,7 +263,7 @@ public sealed class StreamingCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(call.ResponseStream));
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         var reported = Assert.IsAssignableFrom<ArgumentException>(Assert.Single(server.Reported).Exception);
         Assert.Contains("yielded a null item", reported.Message);
     }
@@ -279,7 +278,7 @@ public sealed class StreamingCallTests
         await call.RequestStream.CompleteAsync();
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(s_timeout));
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.IsAssignableFrom<ArgumentException>(Assert.Single(server.Reported).Exception);
     }
 
@@ -307,7 +306,7 @@ public sealed class StreamingCallTests
         await cancelled.Task.WaitAsync(s_timeout);
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
-        Assert.Equal(GrpcStatusCode.Cancelled, error.StatusCode);
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         Assert.Equal("alive", (await Client(server).UnaryAsync(new EchoRequest())).Text);
         Assert.Empty(server.Reported);
     }
@@ -332,7 +331,7 @@ public sealed class StreamingCallTests
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(s_timeout));
         await cancelled.Task.WaitAsync(s_timeout);
 
-        Assert.Equal(GrpcStatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Empty(server.Reported);
     }
 
@@ -400,7 +399,7 @@ public sealed class StreamingCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(s_timeout));
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains("only once", Assert.IsType<InvalidOperationException>(Assert.Single(server.Reported).Exception).Message);
     }
 

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Helloworld;
-using GrpcStatusCode = Grpc.Core.StatusCode;
 
 namespace GrpcServer.Tests;
 
@@ -102,7 +101,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest { Name = "bob" }).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.NotFound, error.StatusCode);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Equal("no user bob", error.Status.Detail);
         Assert.Empty(server.Reported);
     }
@@ -120,7 +119,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
         Assert.Equal("PERMISSION_DENIED", error.Status.Detail);
     }
 
@@ -137,7 +136,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Equal("quota", error.Trailers.GetValue("x-reason"));
     }
 
@@ -146,11 +145,11 @@ public sealed class UnaryCallTests
     {
         await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
             HelloReply (HelloRequest request, Context context) =>
-                throw new RpcException(new Status(GrpcStatusCode.FailedPrecondition, "not ready"), new Metadata { { "x-retry", "later" } })));
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, "not ready"), new Metadata { { "x-retry", "later" } })));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Equal("not ready", error.Status.Detail);
         Assert.Equal("later", error.Trailers.GetValue("x-retry"));
         Assert.Empty(server.Reported);
@@ -164,7 +163,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Equal("Exception was thrown by handler.", error.Status.Detail);
         var (rpc, exception) = Assert.Single(server.Reported);
         Assert.Equal("/helloworld.Greeter/SayHello", rpc);
@@ -180,7 +179,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Equal("Exception was thrown by handler. InvalidOperationException: boom", error.Status.Detail);
     }
 
@@ -198,7 +197,7 @@ public sealed class UnaryCallTests
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
         var reply = await Client(server).SayHelloAsync(new HelloRequest());
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Equal("second", reply.Message);
         Assert.IsType<TimeoutException>(Assert.Single(server.Reported).Exception);
     }
@@ -211,7 +210,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         var reported = Assert.IsAssignableFrom<ArgumentException>(Assert.Single(server.Reported).Exception);
         Assert.Contains("returned null", reported.Message);
         Assert.Contains("HelloReply", reported.Message);
@@ -225,7 +224,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Internal, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.IsAssignableFrom<ArgumentException>(Assert.Single(server.Reported).Exception);
     }
 
@@ -237,7 +236,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAgainAsync(new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         var (rpc, exception) = Assert.Single(server.Reported);
         Assert.Equal("/helloworld.Greeter/SayHelloAgain", rpc);
         Assert.IsType<NotImplementedException>(exception);
@@ -252,7 +251,7 @@ public sealed class UnaryCallTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync(new Echo.V1.EchoRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Equal("Service is unimplemented.", error.Status.Detail);
         var (rpc, exception) = Assert.Single(server.Reported);
         Assert.Equal("/echo.v1.Echo/Unary", rpc);
@@ -272,7 +271,7 @@ public sealed class UnaryCallTests
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             server.Channel.CreateCallInvoker().AsyncUnaryCall(unknown, null, new CallOptions(), new HelloRequest()).ResponseAsync);
 
-        Assert.Equal(GrpcStatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Equal("Method is unimplemented.", error.Status.Detail);
         Assert.Equal("/helloworld.Greeter/NoSuchMethod", Assert.Single(server.Reported).Rpc);
     }

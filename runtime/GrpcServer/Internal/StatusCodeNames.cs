@@ -1,4 +1,5 @@
 using System;
+using Grpc.Core;
 
 namespace GrpcServer.Internal;
 
@@ -18,14 +19,14 @@ internal static class StatusCodeNames
 
     public static StatusCode CheckAbortCode(StatusCode code, string paramName)
     {
-        if (code == StatusCode.Ok)
+        if (code == StatusCode.OK)
         {
             throw new ArgumentOutOfRangeException(paramName, code, "Abort ends a call with an error status; to succeed, return a response instead of aborting.");
         }
 
         if ((uint)code >= (uint)s_names.Length)
         {
-            throw new ArgumentOutOfRangeException(paramName, code, "Not a gRPC status code; use a value of GrpcServer.StatusCode.");
+            throw new ArgumentOutOfRangeException(paramName, code, "Not a gRPC status code; use a value of Grpc.Core.StatusCode.");
         }
 
         return code;
