@@ -16,25 +16,19 @@ internal sealed class ClientStreamingHandler<TRequest, TResponse>(ClientStreamin
         binder.AddClientStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
     private sealed class Invoker(Func<IAsyncEnumerable<TRequest>, Context, Task<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
+        : CallHandler<IAsyncStreamReader<TRequest>, TResponse>(dispatcher, counters)
     {
-        public async Task<TResponse> InvokeAsync(HandlerService service, IAsyncStreamReader<TRequest> reader, ServerCallContext call)
-        {
-            var context = new Context(call);
-            TResponse response;
-            try
-            {
-                var task = handler(new RequestStream<TRequest>(reader, call, counters), context)
-                    ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
-                response = await task.ConfigureAwait(false) ?? throw NullResponseException.For(context, typeof(TResponse), item: false);
-            }
-            catch (Exception exception)
-            {
-                throw dispatcher.Fail(context, exception, counters);
-            }
+        public Task<TResponse> InvokeAsync(HandlerService service, IAsyncStreamReader<TRequest> reader, ServerCallContext call) => Handle(reader, call);
 
-            counters.Sent();
-            counters.Successful();
-            return response;
+        protected override Task<TResponse> Start(IAsyncStreamReader<TRequest> reader, Context context) =>
+            handler(new RequestStream<TRequest>(reader, context.ServerCallContext, Counters), context)
+                ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
+
+        // The one response is written when the call succeeds.
+        protected override void Succeeded()
+        {
+            Counters.Sent();
+            base.Succeeded();
         }
     }
 }

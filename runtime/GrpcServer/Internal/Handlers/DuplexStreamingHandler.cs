@@ -16,22 +16,16 @@ internal sealed class DuplexStreamingHandler<TRequest, TResponse>(DuplexStreamin
         binder.AddDuplexStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
     private sealed class Invoker(Func<IAsyncEnumerable<TRequest>, Context, IAsyncEnumerable<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
+        : CallHandler<(IAsyncStreamReader<TRequest> Reader, IServerStreamWriter<TResponse> Writer), bool>(dispatcher, counters)
     {
-        public async Task InvokeAsync(HandlerService service, IAsyncStreamReader<TRequest> reader, IServerStreamWriter<TResponse> writer, ServerCallContext call)
-        {
-            var context = new Context(call);
-            try
-            {
-                var responses = handler(new RequestStream<TRequest>(reader, call, counters), context)
-                    ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
-                await ResponseStream.WriteAllAsync(responses, writer, context, counters).ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                throw dispatcher.Fail(context, exception, counters);
-            }
+        public Task InvokeAsync(HandlerService service, IAsyncStreamReader<TRequest> reader, IServerStreamWriter<TResponse> writer, ServerCallContext call) =>
+            Handle((reader, writer), call);
 
-            counters.Successful();
+        protected override Task<bool> Start((IAsyncStreamReader<TRequest> Reader, IServerStreamWriter<TResponse> Writer) input, Context context)
+        {
+            var responses = handler(new RequestStream<TRequest>(input.Reader, context.ServerCallContext, Counters), context)
+                ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
+            return ResponseStream.WriteAllAsync(responses, input.Writer, context, Counters);
         }
     }
 }

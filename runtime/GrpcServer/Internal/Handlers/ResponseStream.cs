@@ -6,10 +6,28 @@ using Grpc.Core;
 
 namespace GrpcServer.Internal.Handlers;
 
-/// <summary>Writes a handler's responses to the call, one at a time, so that HTTP/2 flow control paces the handler.</summary>
+/// <summary>
+/// Writes a handler's responses to the call, one at a time, so that HTTP/2 flow control paces the handler. The
+/// result, <see langword="true"/> once every response is written, is what <see cref="CallHandler{TInput, TResult}"/>
+/// takes as the call's result (a completed <c>Task&lt;bool&gt;</c> of <see langword="true"/> is a cached task).
+/// </summary>
 internal static class ResponseStream
 {
-    public static async Task WriteAllAsync<TResponse>(IAsyncEnumerable<TResponse> responses, IServerStreamWriter<TResponse> writer, Context context, RpcCounters counters)
+    /// <summary>Writes a sequence of responses; each is written, flow control permitting, before the handler produces the next.</summary>
+    public static async Task<bool> WriteAllAsync<TResponse>(IEnumerable<TResponse> responses, IServerStreamWriter<TResponse> writer, Context context, RpcCounters counters)
+        where TResponse : class
+    {
+        var call = context.ServerCallContext;
+        foreach (var response in responses)
+        {
+            await WriteAsync(writer, response ?? throw NullResponseException.For(context, typeof(TResponse), item: true), call, counters).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes an asynchronous sequence of responses as they are yielded.</summary>
+    public static async Task<bool> WriteAllAsync<TResponse>(IAsyncEnumerable<TResponse> responses, IServerStreamWriter<TResponse> writer, Context context, RpcCounters counters)
         where TResponse : class
     {
         var call = context.ServerCallContext;
@@ -19,6 +37,8 @@ internal static class ResponseStream
         {
             await WriteAsync(writer, response ?? throw NullResponseException.For(context, typeof(TResponse), item: true), call, counters).ConfigureAwait(false);
         }
+
+        return true;
     }
 
     public static async Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)

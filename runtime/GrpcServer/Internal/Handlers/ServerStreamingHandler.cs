@@ -16,27 +16,16 @@ internal sealed class ServerStreamingHandler<TRequest, TResponse>(ServerStreamin
         binder.AddServerStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
     private sealed class Invoker(Func<TRequest, Context, IEnumerable<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
+        : CallHandler<(TRequest Request, IServerStreamWriter<TResponse> Writer), bool>(dispatcher, counters)
     {
-        public async Task InvokeAsync(HandlerService service, TRequest request, IServerStreamWriter<TResponse> writer, ServerCallContext call)
+        public Task InvokeAsync(HandlerService service, TRequest request, IServerStreamWriter<TResponse> writer, ServerCallContext call) =>
+            Handle((request, writer), call);
+
+        protected override Task<bool> Start((TRequest Request, IServerStreamWriter<TResponse> Writer) input, Context context)
         {
-            counters.Received();
-            var context = new Context(call);
-            try
-            {
-                var responses = handler(request, context) ?? throw NullResponseException.For(context, typeof(IEnumerable<TResponse>), item: false);
-
-                // Each response is written, flow control permitting, before the handler produces the next.
-                foreach (var response in responses)
-                {
-                    await ResponseStream.WriteAsync(writer, response ?? throw NullResponseException.For(context, typeof(TResponse), item: true), call, counters).ConfigureAwait(false);
-                }
-            }
-            catch (Exception exception)
-            {
-                throw dispatcher.Fail(context, exception, counters);
-            }
-
-            counters.Successful();
+            Counters.Received();
+            var responses = handler(input.Request, context) ?? throw NullResponseException.For(context, typeof(IEnumerable<TResponse>), item: false);
+            return ResponseStream.WriteAllAsync(responses, input.Writer, context, Counters);
         }
     }
 }
@@ -51,22 +40,16 @@ internal sealed class AsyncServerStreamingHandler<TRequest, TResponse>(ServerStr
         binder.AddServerStreaming(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).InvokeAsync);
 
     private sealed class Invoker(Func<TRequest, Context, IAsyncEnumerable<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
+        : CallHandler<(TRequest Request, IServerStreamWriter<TResponse> Writer), bool>(dispatcher, counters)
     {
-        public async Task InvokeAsync(HandlerService service, TRequest request, IServerStreamWriter<TResponse> writer, ServerCallContext call)
-        {
-            counters.Received();
-            var context = new Context(call);
-            try
-            {
-                var responses = handler(request, context) ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
-                await ResponseStream.WriteAllAsync(responses, writer, context, counters).ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                throw dispatcher.Fail(context, exception, counters);
-            }
+        public Task InvokeAsync(HandlerService service, TRequest request, IServerStreamWriter<TResponse> writer, ServerCallContext call) =>
+            Handle((request, writer), call);
 
-            counters.Successful();
+        protected override Task<bool> Start((TRequest Request, IServerStreamWriter<TResponse> Writer) input, Context context)
+        {
+            Counters.Received();
+            var responses = handler(input.Request, context) ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
+            return ResponseStream.WriteAllAsync(responses, input.Writer, context, Counters);
         }
     }
 }

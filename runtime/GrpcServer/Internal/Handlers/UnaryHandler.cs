@@ -15,23 +15,12 @@ internal sealed class UnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, TResp
         binder.AddUnary(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).Invoke);
 
     private sealed class Invoker(Func<TRequest, Context, TResponse> handler, CallDispatcher dispatcher, RpcCounters counters)
+        : CallHandler<TRequest, TResponse>(dispatcher, counters)
     {
-        public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call)
-        {
-            var context = new Context(call);
-            TResponse response;
-            try
-            {
-                response = handler(request, context) ?? throw NullResponseException.For(context, typeof(TResponse), item: false);
-            }
-            catch (Exception exception)
-            {
-                throw dispatcher.Fail(context, exception, counters);
-            }
+        public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call) => Handle(request, call);
 
-            counters.Successful();
-            return Task.FromResult(response);
-        }
+        protected override Task<TResponse> Start(TRequest request, Context context) =>
+            Task.FromResult(handler(request, context) ?? throw NullResponseException.For(context, typeof(TResponse), item: false));
     }
 }
 
@@ -45,44 +34,12 @@ internal sealed class AsyncUnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, 
         binder.AddUnary(rpc.Method, new Invoker(handler, binder.Dispatcher, binder.CountersFor(rpc)).Invoke);
 
     private sealed class Invoker(Func<TRequest, Context, Task<TResponse>> handler, CallDispatcher dispatcher, RpcCounters counters)
+        : CallHandler<TRequest, TResponse>(dispatcher, counters)
     {
-        public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call)
-        {
-            var context = new Context(call);
-            Task<TResponse> task;
-            try
-            {
-                task = handler(request, context) ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
-            }
-            catch (Exception exception)
-            {
-                throw dispatcher.Fail(context, exception, counters);
-            }
+        public Task<TResponse> Invoke(HandlerService service, TRequest request, ServerCallContext call) => Handle(request, call);
 
-            // A handler that finished synchronously costs no extra state machine.
-            if (task is { IsCompletedSuccessfully: true, Result: not null })
-            {
-                counters.Successful();
-                return task;
-            }
-
-            return AwaitAsync(task, context);
-        }
-
-        private async Task<TResponse> AwaitAsync(Task<TResponse> task, Context context)
-        {
-            TResponse response;
-            try
-            {
-                response = await task.ConfigureAwait(false) ?? throw NullResponseException.For(context, typeof(TResponse), item: false);
-            }
-            catch (Exception exception)
-            {
-                throw dispatcher.Fail(context, exception, counters);
-            }
-
-            counters.Successful();
-            return response;
-        }
+        // The handler's own task: when it has already completed, the call costs nothing more.
+        protected override Task<TResponse> Start(TRequest request, Context context) =>
+            handler(request, context) ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
     }
 }
