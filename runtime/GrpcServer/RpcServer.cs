@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,17 +23,31 @@ namespace GrpcServer;
 /// </code>
 /// </example>
 /// <remarks>
+/// <para>
 /// The string-named <c>AddHandler(service, rpc, handler, package)</c> overloads are generated from the project's
 /// .proto files, one per handler shape; the overloads on this class take the generated typed descriptors
 /// (such as <c>GreeterRpcs.SayHello</c>).
+/// </para>
+/// <para>
+/// A server holds handlers and serves them. It serves them itself with <see cref="HandleRpc"/>, on a host built from
+/// <see cref="RpcServerOptions"/>; or an ASP.NET Core app serves them beside its other endpoints
+/// (<c>services.AddGrpcHandlers(...)</c>, <c>app.MapGrpcHandlers()</c>), and then the app listens and stops.
+/// </para>
 /// </remarks>
 public sealed partial class RpcServer
 {
+    private const string ServedByApp =
+        "This server's handlers are served by an ASP.NET Core app (services.AddGrpcHandlers): the app listens and stops, "
+        + "not HandleRpc, WaitForServingAsync or StopAsync. Run the app, or create the server with new RpcServer(...) to serve it itself.";
+
     private readonly HandlerRegistry _registry = new();
+
+    // Null when an ASP.NET Core app serves the handlers: then the app decides how to listen and stop.
+    private readonly RpcServerOptions? _hostOptions;
     private readonly TaskCompletionSource<IReadOnlyList<string>> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private int _started;
-    private bool _hosted;
     private Exception? _stopException;
 
     /// <summary>Creates a server with the default options: h2c on <c>http://localhost:50051</c> unless configured otherwise.</summary>
@@ -43,12 +56,18 @@ public sealed partial class RpcServer
     {
     }
 
-    /// <summary>Creates a server with options.</summary>
-    /// <param name="options">How the server listens and behaves; read when serving starts.</param>
+    /// <summary>Creates a server that serves its handlers itself, with options.</summary>
+    /// <param name="options">What the handlers do and how the server listens and stops; read when serving starts.</param>
     public RpcServer(RpcServerOptions options)
+        : this(options, options)
+    {
+    }
+
+    private RpcServer(RpcServiceOptions options, RpcServerOptions? hostOptions)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
+        _hostOptions = hostOptions;
     }
 
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> that publishes per-RPC statistics:
@@ -56,8 +75,11 @@ public sealed partial class RpcServer
     /// and <c>grpcserver.rpc.messages_sent</c>, each tagged with <c>rpc</c> (the full method path).</summary>
     public const string MeterName = "GrpcServer";
 
-    /// <summary>The options the server was created with.</summary>
-    public RpcServerOptions Options { get; }
+    /// <summary>
+    /// What the handlers do: the <see cref="RpcServerOptions"/> the server was created with, or the
+    /// <see cref="RpcServiceOptions"/> given to <c>services.AddGrpcHandlers</c> when an app serves the handlers.
+    /// </summary>
+    public RpcServiceOptions Options { get; }
 
     internal HandlerRegistry Registry => _registry;
 
@@ -151,7 +173,8 @@ public sealed partial class RpcServer
     /// is called, then lets in-flight calls finish (up to <see cref="RpcServerOptions.ShutdownTimeout"/>) and returns.
     /// The SR OS module's <c>handle_rpc()</c>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No handler has been added, or the server has already served.</exception>
+    /// <exception cref="InvalidOperationException">No handler has been added, the server has already served, or an
+    /// ASP.NET Core app serves its handlers.</exception>
     /// <exception cref="RpcErrorException">The server could not start, for example because the address is in use.</exception>
     public void HandleRpc() => HandleRpcAsync(CancellationToken.None).GetAwaiter().GetResult();
 
@@ -161,14 +184,12 @@ public sealed partial class RpcServer
     /// </summary>
     /// <param name="cancellationToken">Cancelling it stops the server gracefully.</param>
     /// <returns>A task that completes when the server has stopped.</returns>
-    /// <exception cref="InvalidOperationException">No handler has been added, or the server has already served.</exception>
+    /// <exception cref="InvalidOperationException">No handler has been added, the server has already served, or an
+    /// ASP.NET Core app serves its handlers.</exception>
     /// <exception cref="RpcErrorException">The server could not start, for example because the address is in use.</exception>
     public Task HandleRpcAsync(CancellationToken cancellationToken = default)
     {
-        if (_hosted)
-        {
-            throw new InvalidOperationException("This server's handlers are served by an ASP.NET Core app (AddGrpcHandlers); the app serves them, HandleRpc does not.");
-        }
+        var hostOptions = _hostOptions ?? throw new InvalidOperationException(ServedByApp);
 
         if (!_registry.Freeze())
         {
@@ -180,7 +201,13 @@ public sealed partial class RpcServer
             throw new InvalidOperationException("This server has already served; HandleRpc can be called once. Create a new RpcServer to serve again.");
         }
 
-        return ServeAsync(cancellationToken);
+        var serving = ServeAsync(hostOptions, cancellationToken);
+
+        // StopAsync's task completes once this one has, whatever its outcome: then the server has stopped.
+        serving.ContinueWith(
+            static (_, stopped) => ((TaskCompletionSource)stopped!).TrySetResult(),
+            _stopped, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return serving;
     }
 
     /// <summary>
@@ -188,18 +215,39 @@ public sealed partial class RpcServer
     /// configured port was 0.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The URLs, such as <c>http://127.0.0.1:50051</c>.</returns>
+    /// <returns>The URLs, such as <c>http://127.0.0.1:50051</c>. The task is cancelled when the server was stopped
+    /// before it listened.</returns>
     /// <exception cref="RpcErrorException">The server could not start.</exception>
+    /// <exception cref="InvalidOperationException">An ASP.NET Core app serves the handlers (ask the app for its URLs).</exception>
     public Task<IReadOnlyList<string>> WaitForServingAsync(CancellationToken cancellationToken = default) =>
-        _serving.Task.WaitAsync(cancellationToken);
+        _hostOptions is null ? throw new InvalidOperationException(ServedByApp) : _serving.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Asks the server to stop gracefully: <see cref="HandleRpc"/> returns once in-flight calls are done.</summary>
-    /// <returns>A completed task; await <see cref="HandleRpcAsync"/> to know when the server has stopped.</returns>
+    /// <summary>
+    /// Stops the server gracefully, as Ctrl+C does: new calls are refused, in-flight calls get up to
+    /// <see cref="RpcServerOptions.ShutdownTimeout"/> to finish, then <see cref="HandleRpc"/> returns. Safe to call at
+    /// any time and more than once: before serving, it makes a later <see cref="HandleRpc"/> return without listening;
+    /// after serving, it does nothing.
+    /// </summary>
+    /// <remarks>A handler that awaits this waits for itself to finish (up to the shutdown timeout): call it from a
+    /// handler without awaiting it.</remarks>
+    /// <returns>A task that completes when the server has stopped; it never fails (a handler exception that stopped the
+    /// server is rethrown by <see cref="HandleRpc"/>, not here).</returns>
+    /// <exception cref="InvalidOperationException">An ASP.NET Core app serves the handlers (stop the app).</exception>
     public Task StopAsync()
     {
+        if (_hostOptions is null)
+        {
+            throw new InvalidOperationException(ServedByApp);
+        }
+
         _stop.Cancel();
-        return Task.CompletedTask;
+
+        // Read after the stop is requested: a HandleRpc that starts later sees the request and never listens.
+        return Volatile.Read(ref _started) == 0 ? Task.CompletedTask : _stopped.Task;
     }
+
+    /// <summary>Creates the server whose handlers an ASP.NET Core app serves (<c>services.AddGrpcHandlers</c>).</summary>
+    internal static RpcServer ServedByAnApp(RpcServiceOptions options) => new(options, hostOptions: null);
 
     private RpcServer Add<TRpc, THandler>(TRpc rpc, THandler handler, Func<TRpc, THandler, HandlerRegistration> create)
         where TRpc : RpcDescriptor
@@ -211,25 +259,65 @@ public sealed partial class RpcServer
         return this;
     }
 
-    /// <summary>Called by the dispatcher when a handler fails and <see cref="RpcServerOptions.StopOnHandlerException"/> is set.</summary>
-    private void StopOnHandlerException(Exception exception)
+    private async Task ServeAsync(RpcServerOptions options, CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _stopException, exception, null) is null)
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token))
         {
-            _stop.Cancel();
+            if (_stop.IsCancellationRequested)
+            {
+                // StopAsync came first: nothing to serve.
+                _serving.TrySetCanceled(_stop.Token);
+                return;
+            }
+
+            RpcServerHost host;
+            try
+            {
+                host = await RpcServerHost.StartAsync(this, options, StopOnHandlerException, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                _serving.TrySetCanceled(stop.Token);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                // StopAsync during the start: stopped before serving, which is not an error.
+                return;
+            }
+            catch (Exception exception)
+            {
+                _serving.TrySetException(exception);
+                throw;
+            }
+
+            await using (host.ConfigureAwait(false))
+            {
+                _serving.TrySetResult(host.Urls);
+                await host.WaitForShutdownAsync(stop.Token).ConfigureAwait(false);
+            }
+        }
+
+        if (_stopException is { } handlerException)
+        {
+            ExceptionDispatchInfo.Throw(handlerException);
         }
     }
 
-    /// <summary>Marks a server whose handlers an ASP.NET Core app serves.</summary>
-    internal void MarkHosted() => _hosted = true;
-
-    private static string JoinUrls(IEnumerable<string> urls) => string.Join(", ", urls.Order(StringComparer.Ordinal));
-
-    private void RethrowStopException()
+    /// <summary>
+    /// Called by the dispatcher when a handler fails and <see cref="RpcServerOptions.StopOnHandlerException"/> is set:
+    /// the first such exception stops the server and is rethrown by <see cref="HandleRpc"/>.
+    /// </summary>
+    /// <returns>Whether this exception is the one that stops the server.</returns>
+    private bool StopOnHandlerException(Exception exception)
     {
-        if (_stopException is { } exception)
+        if (Interlocked.CompareExchange(ref _stopException, exception, null) is not null)
         {
-            ExceptionDispatchInfo.Throw(exception);
+            return false;
         }
+
+        _stop.Cancel();
+        return true;
     }
 }

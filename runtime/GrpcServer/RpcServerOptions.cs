@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO.Compression;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -8,9 +7,17 @@ using Microsoft.Extensions.Logging;
 
 namespace GrpcServer;
 
-/// <summary>How an <see cref="RpcServer"/> listens and behaves. The defaults serve h2c on
-/// <c>http://localhost:50051</c> and keep serving whatever a handler does.</summary>
-public sealed class RpcServerOptions
+/// <summary>
+/// The options of an <see cref="RpcServer"/> that serves its handlers itself (<see cref="RpcServer.HandleRpc"/>):
+/// what the handlers do (inherited from <see cref="RpcServiceOptions"/>) and how the server's own host listens and
+/// stops (URLs, TLS, shutdown, logging, <see cref="StopOnHandlerException"/>). The defaults serve h2c on
+/// <c>http://localhost:50051</c> and keep serving whatever a handler does.
+/// </summary>
+/// <remarks>
+/// An ASP.NET Core app that hosts the handlers (<c>services.AddGrpcHandlers</c>) listens, logs and stops as the app
+/// is configured, so it takes <see cref="RpcServiceOptions"/> only.
+/// </remarks>
+public sealed class RpcServerOptions : RpcServiceOptions
 {
     /// <summary>The default URL when neither <see cref="Urls"/> nor ASP.NET Core configuration names one.</summary>
     public const string DefaultUrl = "http://localhost:50051";
@@ -55,54 +62,12 @@ public sealed class RpcServerOptions
     /// <summary>Decides whether a client certificate is accepted, replacing the default chain validation.</summary>
     public Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? ClientCertificateValidation { get; set; }
 
-    /// <summary>
-    /// Compresses response messages with this algorithm (<c>gzip</c>) when the client accepts it. A handler can send
-    /// one message uncompressed with <c>context.WriteOptions = new WriteOptions(WriteFlags.NoCompress)</c>.
-    /// Compressed requests (gzip) are always accepted. Default: no response compression.
-    /// </summary>
-    public string? ResponseCompressionAlgorithm { get; set; }
-
-    /// <summary>The compression level of <see cref="ResponseCompressionAlgorithm"/>.</summary>
-    public CompressionLevel? ResponseCompressionLevel { get; set; }
-
-    /// <summary>
-    /// Serves the gRPC health service (<c>grpc.health.v1.Health</c>): <c>SERVING</c> for the server (empty service
-    /// name) and each served service while running, <c>NOT_SERVING</c> once stopping. Default on.
-    /// </summary>
-    public bool EnableHealthService { get; set; } = true;
-
-    /// <summary>
-    /// Serves gRPC server reflection (<c>grpc.reflection.v1</c> and <c>v1alpha</c>) so that tools such as
-    /// <c>grpcurl</c> can list and call the services. Default off: it reveals the API to anyone who can connect.
-    /// </summary>
-    public bool EnableReflection { get; set; }
-
-    /// <summary>The largest request message accepted, in bytes; larger ones end the call with
-    /// <c>RESOURCE_EXHAUSTED</c>. Default 4 MB; <see langword="null"/> for no limit.</summary>
-    public int? MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
-
-    /// <summary>The largest response message sent, in bytes; <see langword="null"/> (the default) for no limit.</summary>
-    public int? MaxSendMessageSize { get; set; }
-
-    /// <summary>
-    /// Whether the client receives the message of a handler's exception in the <c>INTERNAL</c> status.
-    /// Off by default: exception messages can reveal internals. Turn on while developing.
-    /// </summary>
-    public bool EnableDetailedErrors { get; set; }
-
     /// <summary>How long a stop waits for in-flight calls to finish before cancelling them. Default 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The least severe log level written to the console. Default <see cref="LogLevel.Information"/>;
     /// ASP.NET Core's per-request logs stay at <see cref="LogLevel.Warning"/> and above.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
-
-    /// <summary>
-    /// Called with each exception a handler fails with (also a <see langword="null"/> response and a call of an
-    /// RPC without a handler), before the client is sent its status. Runs on the call's thread: keep it short;
-    /// an exception it throws is logged and otherwise ignored.
-    /// </summary>
-    public Action<Context, Exception>? OnHandlerException { get; set; }
 
     /// <summary>
     /// The SR OS module's literal behaviour: the first handler exception stops the server, which lets in-flight

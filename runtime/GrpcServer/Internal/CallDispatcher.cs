@@ -7,10 +7,11 @@ namespace GrpcServer.Internal;
 
 /// <summary>
 /// Turns what a handler did into what the client receives (DESIGN.md's error mapping), and reports handler
-/// failures to the log, to <see cref="RpcServerOptions.OnHandlerException"/> and, when asked, to the server
-/// so that it stops. Only failure paths come here; a successful call never does.
+/// failures to the log, to <see cref="RpcServiceOptions.OnHandlerException"/> and, when the server's own host has
+/// <see cref="RpcServerOptions.StopOnHandlerException"/> set, to the server so that it stops. Only failure paths come
+/// here; a successful call never does.
 /// </summary>
-internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, Action<Exception>? stop)
+internal sealed class CallDispatcher(RpcServiceOptions options, ILogger logger, Func<Exception, bool>? stopOnHandlerException)
 {
     internal const string HandlerExceptionDetails = "Exception was thrown by handler.";
     internal const string NullResponseDetails = "Handler returned null instead of a message.";
@@ -28,22 +29,22 @@ internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, A
             case RpcException rpcException:
                 return rpcException;
             case AbortException abort:
-                return new RpcException(new Status((Grpc.Core.StatusCode)abort.Code, abort.Details));
+                return new RpcException(new Status(abort.Code, abort.Details));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 // The client cancelled or the deadline passed: grpc-dotnet has already settled the status.
-                return new RpcException(new Status(Grpc.Core.StatusCode.Cancelled, "The call was cancelled."));
+                return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
             case NullResponseException:
                 Report(context, exception);
-                return new RpcException(new Status(Grpc.Core.StatusCode.Internal, NullResponseDetails));
+                return new RpcException(new Status(StatusCode.Internal, NullResponseDetails));
             case RpcErrorException:
                 GrpcServerLog.ConnectionLost(logger, context.Rpc, exception);
-                return new RpcException(new Status(Grpc.Core.StatusCode.Unavailable, "The connection was lost."));
+                return new RpcException(new Status(StatusCode.Unavailable, "The connection was lost."));
             default:
                 Report(context, exception);
                 var details = options.EnableDetailedErrors
                     ? $"{HandlerExceptionDetails} {exception.GetType().Name}: {exception.Message}"
                     : HandlerExceptionDetails;
-                return new RpcException(new Status(Grpc.Core.StatusCode.Internal, details));
+                return new RpcException(new Status(StatusCode.Internal, details));
         }
     }
 
@@ -54,7 +55,7 @@ internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, A
         var context = new Context(call);
         Report(context, new NotImplementedException(
             $"No handler was added for {call.Method}; add one with server.AddHandler before calling HandleRpc."));
-        return new RpcException(new Status(Grpc.Core.StatusCode.Unimplemented, UnimplementedDetails));
+        return new RpcException(new Status(StatusCode.Unimplemented, UnimplementedDetails));
     }
 
     /// <summary>A call of a method that no served service declares: reported like a missing handler.</summary>
@@ -87,9 +88,9 @@ internal sealed class CallDispatcher(RpcServerOptions options, ILogger logger, A
             }
         }
 
-        if (options.StopOnHandlerException && stop is not null)
+        if (stopOnHandlerException is not null && stopOnHandlerException(exception))
         {
-            stop(exception);
+            GrpcServerLog.StoppingOnHandlerException(logger);
         }
     }
 }

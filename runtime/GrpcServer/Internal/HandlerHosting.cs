@@ -13,14 +13,19 @@ using Microsoft.Extensions.Logging;
 namespace GrpcServer.Internal;
 
 /// <summary>
-/// The services and endpoints that serve a server's handlers, shared by <see cref="RpcServer.HandleRpc"/> and by
-/// an ASP.NET Core app that hosts the handlers (<c>AddGrpcHandlers</c> / <c>MapGrpcHandlers</c>).
+/// The services and endpoints that serve a server's handlers with its <see cref="RpcServiceOptions"/>, in any
+/// ASP.NET Core app: the server's own host (<see cref="RpcServerHost"/>) and an app that hosts the handlers
+/// (<c>AddGrpcHandlers</c> / <c>MapGrpcHandlers</c>) use exactly this.
 /// </summary>
 internal static class HandlerHosting
 {
     public const string LoggerCategory = "GrpcServer";
 
-    public static void AddServices(IServiceCollection services, RpcServer server, Action<Exception>? stop)
+    /// <param name="services">The app's services.</param>
+    /// <param name="server">The server whose handlers are served.</param>
+    /// <param name="stopOnHandlerException">Stops the server's own host on a reported handler exception; returns
+    /// whether this exception is the one that stops it. <see langword="null"/>: a failure never stops the host.</param>
+    public static void AddServices(IServiceCollection services, RpcServer server, Func<Exception, bool>? stopOnHandlerException)
     {
         var options = server.Options;
         services.AddGrpc(grpc =>
@@ -35,7 +40,7 @@ internal static class HandlerHosting
         services.AddSingleton(server.Registry);
         services.AddSingleton<RpcMetrics>();
         services.AddSingleton(provider => new CallDispatcher(
-            options, provider.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory), stop));
+            options, provider.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory), stopOnHandlerException));
 
         // A singleton, so that grpc-dotnet's activator finds it instead of creating one per call.
         services.AddSingleton<HandlerService>();

@@ -1,67 +1,99 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using GrpcServer.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace GrpcServer;
+namespace GrpcServer.Internal;
 
-/// <summary>The part of <see cref="RpcServer"/> that builds and runs its own ASP.NET Core host.</summary>
-public sealed partial class RpcServer
+/// <summary>
+/// The ASP.NET Core host of an <see cref="RpcServer"/> that serves its handlers itself (<see cref="RpcServer.HandleRpc"/>):
+/// builds the web application from <see cref="RpcServerOptions"/> (Kestrel, URLs, TLS, logging, shutdown timeout),
+/// adds the handlers' services and endpoints as an app that hosts them would (<see cref="HandlerHosting"/>), plus the
+/// endpoint that answers unknown methods, and runs it until it is told to stop.
+/// </summary>
+internal sealed class RpcServerHost : IAsyncDisposable
 {
-    private async Task ServeAsync(CancellationToken cancellationToken)
+    private readonly WebApplication _app;
+
+    private RpcServerHost(WebApplication app, IReadOnlyList<string> urls)
+    {
+        _app = app;
+        Urls = urls;
+    }
+
+    /// <summary>The URLs the host listens on, with the real port where port 0 was asked for.</summary>
+    public IReadOnlyList<string> Urls { get; }
+
+    /// <summary>Builds and starts the host.</summary>
+    /// <param name="server">The server whose handlers are served.</param>
+    /// <param name="options">How to listen and stop.</param>
+    /// <param name="stopOnHandlerException">Asks the server to stop because of a handler exception; returns whether
+    /// this exception is the one that stops it. Used only when <see cref="RpcServerOptions.StopOnHandlerException"/> is set.</param>
+    /// <param name="cancellationToken">Abandons the start.</param>
+    /// <exception cref="RpcErrorException">The host could not be built or could not start.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<RpcServerHost> StartAsync(
+        RpcServer server, RpcServerOptions options, Func<Exception, bool> stopOnHandlerException, CancellationToken cancellationToken)
     {
         WebApplication app;
         try
         {
-            app = BuildApplication();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _serving.TrySetCanceled(cancellationToken);
-            throw;
+            app = Build(server, options, options.StopOnHandlerException ? stopOnHandlerException : null);
         }
         catch (Exception exception)
         {
-            var error = new RpcErrorException($"The server could not start: {exception.Message}", exception);
-            _serving.TrySetException(error);
-            throw error;
+            throw CouldNotStart(exception);
         }
 
-        await using (app.ConfigureAwait(false))
+        try
         {
-            var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HandlerHosting.LoggerCategory);
-            GrpcServerLog.Serving(logger, _registry.Count, JoinUrls(urls));
-            _serving.TrySetResult(urls);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-
-            // Returns on Ctrl+C / SIGTERM or the token, after the host has stopped: Kestrel refuses new calls and
-            // in-flight ones get up to ShutdownTimeout to finish.
-            await app.WaitForShutdownAsync(stop.Token).ConfigureAwait(false);
+            throw CouldNotStart(exception);
         }
 
-        RethrowStopException();
+        var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HandlerHosting.LoggerCategory);
+        GrpcServerLog.Serving(logger, server.Registry.Count, string.Join(", ", urls.Order(StringComparer.Ordinal)));
+        return new RpcServerHost(app, urls);
     }
 
-    private WebApplication BuildApplication()
+    /// <summary>
+    /// Serves until the process is asked to stop (Ctrl+C, SIGTERM) or <paramref name="stop"/> fires, then stops
+    /// gracefully: Kestrel refuses new calls and in-flight ones get up to the shutdown timeout to finish.
+    /// </summary>
+    /// <param name="stop">Stops the host.</param>
+    /// <returns>A task that completes when the host has stopped.</returns>
+    public Task WaitForShutdownAsync(CancellationToken stop) => _app.WaitForShutdownAsync(stop);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static RpcErrorException CouldNotStart(Exception exception) =>
+        new($"The server could not start: {exception.Message}", exception);
+
+    private static WebApplication Build(RpcServer server, RpcServerOptions options, Func<Exception, bool>? stopOnHandlerException)
     {
-        var options = Options;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = options.Args ?? [] });
         builder.WebHost.UseKestrelHttpsConfiguration();
 
@@ -104,13 +136,13 @@ public sealed partial class RpcServer
             builder.WebHost.UseUrls(RpcServerOptions.DefaultUrl);
         }
 
-        HandlerHosting.AddServices(builder.Services, this, StopOnHandlerException);
+        HandlerHosting.AddServices(builder.Services, server, stopOnHandlerException);
 
         // Unknown services and methods fall through to an endpoint that reports them before answering UNIMPLEMENTED.
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.IgnoreUnknownServices = true);
         var app = builder.Build();
-        HandlerHosting.MapEndpoints(app, this);
-        UnknownMethodEndpoint.Map(app, _registry);
+        HandlerHosting.MapEndpoints(app, server);
+        UnknownMethodEndpoint.Map(app, server.Registry);
         return app;
     }
 
