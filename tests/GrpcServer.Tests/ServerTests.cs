@@ -275,20 +275,43 @@ public sealed class ServerTests
     }
 
     [Fact]
-    public async Task Https_url_without_a_certificate_fails_to_start_with_RpcErrorException()
+    public async Task Https_url_without_a_certificate_fails_to_start_with_RpcErrorException_unless_a_development_certificate_is_installed()
     {
         var server = new RpcServer(new RpcServerOptions { Urls = { "https://127.0.0.1:0" }, LogLevel = LogLevel.None })
             .AddHandler(GreeterRpcs.SayHello, Hello);
 
-        // On a machine with a trusted ASP.NET Core development certificate this would start; CI machines have none.
-        if (File.Exists(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aspnet", "https", "aspnetcore-dev.pfx")))
+        // Kestrel falls back to the ASP.NET Core development certificate of the user's certificate store, which any
+        // dotnet command may create on first use: with one, the server starts on it, as it would for a user.
+        if (HasDevelopmentCertificate())
         {
+            var serving = server.HandleRpcAsync();
+            var urls = await server.WaitForServingAsync().WaitAsync(s_timeout);
+            await server.StopAsync().WaitAsync(s_timeout);
+            await serving;
+
+            Assert.StartsWith("https://127.0.0.1:", Assert.Single(urls));
             return;
         }
 
         var error = await Assert.ThrowsAsync<RpcErrorException>(() => server.HandleRpcAsync().WaitAsync(s_timeout));
 
         Assert.Contains("could not start", error.Message);
+    }
+
+    /// <summary>Whether the current user's store holds an ASP.NET Core development certificate (the OID Kestrel looks for).</summary>
+    private static bool HasDevelopmentCertificate()
+    {
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        try
+        {
+            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false; // no store yet: no certificate either
+        }
+
+        return store.Certificates.Any(certificate => certificate.Extensions.Any(extension => extension.Oid?.Value == "1.3.6.1.4.1.311.84.1.1"));
     }
 
     [Fact]
