@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace GrpcServer.Generators;
 
 /// <summary>
-/// Generates typed RPC descriptors, the RPC catalogue and strongly typed <c>AddHandler</c>
+/// Generates typed RPC descriptors, the catalogue of services and the <c>AddHandler(service, rpc, handler)</c>
 /// overloads from the project's .proto files (AdditionalFiles). This class only wires the
 /// pipeline: reading (<see cref="ProtoInputReader"/>), parsing (<see cref="ProtoFileSpecBuilder"/>),
 /// linking (<see cref="ProtoResolver"/>) and writing (<see cref="SourceEmitter"/>) live elsewhere.
@@ -54,9 +54,14 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
             .SelectMany(static (m, _) => m.Files.ToImmutableArray())
             .WithTrackingName(TrackingNames.ServiceFiles);
 
+        // The project-wide outputs depend on this small index alone, so editing an RPC re-emits its own file only.
+        var serviceIndex = model
+            .Select(static (m, _) => SourceEmitter.ServiceReferences(m))
+            .WithTrackingName(TrackingNames.ServiceIndex);
+
         context.RegisterSourceOutput(diagnostics, ReportDiagnostics);
         context.RegisterSourceOutput(serviceFiles, static (spc, file) => Emit(spc, "writing " + file.HintName, () => spc.AddSource(file.HintName, SourceText.From(SourceEmitter.EmitServiceFile(file), System.Text.Encoding.UTF8))));
-        context.RegisterSourceOutput(model, static (spc, m) => Emit(spc, "writing the RPC catalogue", () => EmitProjectWideSources(spc, m)));
+        context.RegisterSourceOutput(serviceIndex, static (spc, services) => Emit(spc, "writing the catalogue of services", () => EmitProjectWideSources(spc, services)));
     }
 
     private static ProtoFileSpec Parse(ProtoFileInput input, CancellationToken cancellationToken)
@@ -97,20 +102,15 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
         }
     }
 
-    private static void EmitProjectWideSources(SourceProductionContext context, GenerationModel model)
+    private static void EmitProjectWideSources(SourceProductionContext context, EquatableArray<string> services)
     {
-        foreach (var file in model.Files)
+        if (services.IsEmpty)
         {
-            foreach (var service in file.Services)
-            {
-                if (!service.Rpcs.IsEmpty)
-                {
-                    context.AddSource(SourceEmitter.CatalogHintName, SourceText.From(SourceEmitter.EmitCatalog(model), System.Text.Encoding.UTF8));
-                    context.AddSource(SourceEmitter.AddHandlerHintName, SourceText.From(SourceEmitter.EmitAddHandlers(model), System.Text.Encoding.UTF8));
-                    return;
-                }
-            }
+            return;
         }
+
+        context.AddSource(SourceEmitter.CatalogHintName, SourceText.From(SourceEmitter.EmitCatalog(services), System.Text.Encoding.UTF8));
+        context.AddSource(SourceEmitter.AddHandlerHintName, SourceText.From(SourceEmitter.EmitAddHandlers(), System.Text.Encoding.UTF8));
     }
 
     private static void ReportDiagnostics(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)

@@ -29,4 +29,7 @@ internal static class TrackingNames
 
     /// <summary>Each .proto file's services, emitted one file each.</summary>
     public const string ServiceFiles = nameof(ServiceFiles);
+
+    /// <summary>The service objects, one reference each: all that the project-wide outputs depend on.</summary>
+    public const string ServiceIndex = nameof(ServiceIndex);
 }

@@ -1,8 +1,9 @@
 using System;
+using System.Collections.Generic;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
 using GrpcServer.Internal;
+using GrpcServer.Internal.Handlers;
 
 namespace GrpcServer;
 
@@ -13,29 +14,17 @@ public sealed class DuplexStreamingRpc<TRequest, TResponse> : RpcDescriptor<TReq
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    /// <summary>Describes the RPC <c>/package.service/name</c>.</summary>
-    /// <param name="package">The .proto package, or an empty string when there is none.</param>
-    /// <param name="service">The service name.</param>
-    /// <param name="name">The RPC name.</param>
-    /// <param name="requestParser">The parser of the request message.</param>
-    /// <param name="responseParser">The parser of the response message.</param>
-    /// <param name="file">The protobuf descriptor of the .proto file that declares the service (protoc's
-    /// <c>&lt;File&gt;Reflection.Descriptor</c>), for server reflection; read only when reflection is on.</param>
-    public DuplexStreamingRpc(
-        string package, string service, string name,
-        MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser, Func<FileDescriptor>? file = null)
-        : base(package, service, name, MethodType.DuplexStreaming, requestParser, responseParser, file)
+    internal DuplexStreamingRpc(RpcService service, string name, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
+        : base(service, name, MethodType.DuplexStreaming, requestParser, responseParser)
     {
     }
 
-    internal override string HandlerShapes
+    // Type tests, which delegate variance passes as the compiler's conversions do; no reflection.
+    internal override HandlerRegistration? CreateRegistration(Delegate handler) => handler switch
     {
-        get
-        {
-            string req = TypeNames.Format(typeof(TRequest)), resp = TypeNames.Format(typeof(TResponse));
-            return $"Func<IAsyncEnumerable<{req}>, Context, IAsyncEnumerable<{resp}>>";
-        }
-    }
+        Func<IAsyncEnumerable<TRequest>, Context, IAsyncEnumerable<TResponse>> typed => new DuplexStreamingHandler<TRequest, TResponse>(this, typed),
+        _ => null,
+    };
 
     internal override void BindUnimplemented(HandlerBinder binder) => binder.AddUnimplementedDuplexStreaming(Method, binder.CountersFor(this));
 }

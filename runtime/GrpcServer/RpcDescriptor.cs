@@ -1,41 +1,34 @@
 using System;
-using System.Linq;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
 using GrpcServer.Internal;
+using GrpcServer.Internal.Handlers;
 
 namespace GrpcServer;
 
 /// <summary>
-/// One RPC declared in a .proto file: its names, kind and message types. The source generator emits
-/// one typed descriptor per RPC (for example <c>GreeterRpcs.SayHello</c>) and a catalogue of them.
+/// One RPC declared in a .proto file: its service, name, kind and message types. The source generator emits one
+/// typed descriptor per RPC (for example <c>GreeterRpcs.SayHello</c>); pass it to <c>RpcServer.AddHandler</c>.
+/// Immutable and complete when created.
 /// </summary>
 public abstract class RpcDescriptor
 {
-    private readonly Func<FileDescriptor>? _file;
-
-    private protected RpcDescriptor(string package, string service, string name, MethodType kind, Func<FileDescriptor>? file)
+    private protected RpcDescriptor(RpcService service, string name, MethodType kind)
     {
-        _file = file;
-        ArgumentNullException.ThrowIfNull(package);
-        ArgumentException.ThrowIfNullOrEmpty(service);
+        ArgumentNullException.ThrowIfNull(service);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        Package = package;
+        if (kind is not (MethodType.Unary or MethodType.ClientStreaming or MethodType.ServerStreaming or MethodType.DuplexStreaming))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of RPC.");
+        }
+
         Service = service;
         Name = name;
         Kind = kind;
-        ServiceFullName = package.Length == 0 ? service : package + "." + service;
-        FullName = "/" + ServiceFullName + "/" + name;
+        FullName = "/" + service.FullName + "/" + name;
     }
 
-    /// <summary>The .proto package, or an empty string when the file declares none.</summary>
-    public string Package { get; }
-
-    /// <summary>The service name as declared, such as <c>Greeter</c>.</summary>
-    public string Service { get; }
-
-    /// <summary>The service name with its package, such as <c>helloworld.Greeter</c>.</summary>
-    public string ServiceFullName { get; }
+    /// <summary>The service that declares the RPC.</summary>
+    public RpcService Service { get; }
 
     /// <summary>The RPC name as declared, such as <c>SayHello</c>.</summary>
     public string Name { get; }
@@ -46,41 +39,26 @@ public abstract class RpcDescriptor
     /// <summary>Whether the client, the server, both or neither stream messages.</summary>
     public MethodType Kind { get; }
 
-    /// <summary>
-    /// The protobuf descriptor of the RPC's service, from the code protoc generated for its .proto file; used by
-    /// server reflection. <see langword="null"/> when the descriptor was created without its file.
-    /// </summary>
-    public ServiceDescriptor? ServiceDescriptor =>
-        _file?.Invoke().Services.FirstOrDefault(service => service.FullName == ServiceFullName);
-
     /// <summary>The C# type of the request message.</summary>
     public abstract Type RequestType { get; }
 
     /// <summary>The C# type of the response message.</summary>
     public abstract Type ResponseType { get; }
 
-    /// <summary>
-    /// The RPCs of this RPC's service, set when a catalogue lists it: serving one RPC of a service serves them
-    /// all, those without a handler answering <c>UNIMPLEMENTED</c>.
-    /// </summary>
-    internal RpcDescriptor[] ServiceRpcs { get; set; } = [];
-
-    /// <summary>The handler types that fit this RPC, for error messages.</summary>
-    internal abstract string HandlerShapes { get; }
-
-    /// <summary>Binds a method that answers <c>UNIMPLEMENTED</c>, for an RPC of a served service that has no handler.</summary>
-    internal abstract void BindUnimplemented(HandlerBinder binder);
+    /// <summary>The kind as the shared rules name it; its values are <see cref="MethodType"/>'s.</summary>
+    internal RpcKind RpcKind => (RpcKind)Kind;
 
     /// <summary>Describes the RPC as in error messages: <c>unary RPC /helloworld.Greeter/SayHello (HelloRequest to HelloReply)</c>.</summary>
     /// <returns>The description.</returns>
     public override string ToString() =>
-        $"{KindName(Kind)} RPC {FullName} ({TypeNames.Format(RequestType)} to {TypeNames.Format(ResponseType)})";
+        RpcKinds.Describe(RpcKind, FullName, TypeNames.Format(RequestType), TypeNames.Format(ResponseType));
 
-    internal static string KindName(MethodType kind) => kind switch
-    {
-        MethodType.Unary => "unary",
-        MethodType.ServerStreaming => "server streaming",
-        MethodType.ClientStreaming => "client streaming",
-        _ => "bidirectional streaming",
-    };
+    /// <summary>The request or response type in a form (<c>Task&lt;TResponse&gt;</c>, ...), known without reflection.</summary>
+    internal abstract Type MessageIn(MessageForm form, bool request);
+
+    /// <summary>A handler of this RPC for grpc-dotnet, when the delegate has one of the RPC's shapes; otherwise <see langword="null"/>.</summary>
+    internal abstract HandlerRegistration? CreateRegistration(Delegate handler);
+
+    /// <summary>Binds a method that answers <c>UNIMPLEMENTED</c>, for an RPC of a served service that has no handler.</summary>
+    internal abstract void BindUnimplemented(HandlerBinder binder);
 }

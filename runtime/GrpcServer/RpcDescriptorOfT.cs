@@ -1,6 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using Grpc.Core;
 using GrpcServer.Internal;
 
@@ -14,14 +15,13 @@ public abstract class RpcDescriptor<TRequest, TResponse> : RpcDescriptor
     where TResponse : class, IMessage<TResponse>
 {
     private protected RpcDescriptor(
-        string package, string service, string name, MethodType kind,
-        MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser, Func<FileDescriptor>? file)
-        : base(package, service, name, kind, file)
+        RpcService service, string name, MethodType kind, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
+        : base(service, name, kind)
     {
         ArgumentNullException.ThrowIfNull(requestParser);
         ArgumentNullException.ThrowIfNull(responseParser);
         Method = new Method<TRequest, TResponse>(
-            kind, ServiceFullName, name,
+            kind, service.FullName, name,
             ProtobufMarshaller.Create(requestParser), ProtobufMarshaller.Create(responseParser));
     }
 
@@ -33,4 +33,15 @@ public abstract class RpcDescriptor<TRequest, TResponse> : RpcDescriptor
 
     /// <inheritdoc/>
     public override Type ResponseType => typeof(TResponse);
+
+    internal override Type MessageIn(MessageForm form, bool request) => (form, request) switch
+    {
+        (MessageForm.Single, true) => typeof(TRequest),
+        (MessageForm.AsyncEnumerable, true) => typeof(IAsyncEnumerable<TRequest>),
+        (MessageForm.Single, false) => typeof(TResponse),
+        (MessageForm.Task, false) => typeof(Task<TResponse>),
+        (MessageForm.Enumerable, false) => typeof(IEnumerable<TResponse>),
+        (MessageForm.AsyncEnumerable, false) => typeof(IAsyncEnumerable<TResponse>),
+        _ => throw new ArgumentOutOfRangeException(nameof(form), form, "No handler takes its request in this form."),
+    };
 }

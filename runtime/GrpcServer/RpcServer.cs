@@ -24,9 +24,9 @@ namespace GrpcServer;
 /// </example>
 /// <remarks>
 /// <para>
-/// The string-named <c>AddHandler(service, rpc, handler, package)</c> overloads are generated from the project's
-/// .proto files, one per handler shape; the overloads on this class take the generated typed descriptors
-/// (such as <c>GreeterRpcs.SayHello</c>).
+/// The string-named <c>AddHandler(service, rpc, handler, package)</c> overloads are generated into each project that
+/// has .proto files (internal extension methods: one generic overload per handler shape and a last-resort <see cref="System.Delegate"/> one); the analyzer checks their names and handler
+/// types at build time. The overloads on this class take the generated typed descriptors (such as <c>GreeterRpcs.SayHello</c>).
 /// </para>
 /// <para>
 /// A server holds handlers and serves them. It serves them itself with <see cref="HandleRpc"/>, on a host built from

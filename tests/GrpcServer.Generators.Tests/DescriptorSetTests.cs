@@ -5,6 +5,7 @@ using GrpcServer.Generators.Model;
 using GrpcServer.Generators.Parsing;
 using GrpcServer.Generators.Resolution;
 using GrpcServer.Generators.Tests.Infrastructure;
+using GrpcServer.Internal;
 
 namespace GrpcServer.Generators.Tests;
 

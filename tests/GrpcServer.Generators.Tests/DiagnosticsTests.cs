@@ -48,7 +48,8 @@ public sealed class DiagnosticsTests
         Assert.All(result.Diagnostics(), d => Assert.Equal(ProjectDir + "broken.proto", d.Location.GetLineSpan().Path));
         Assert.NotEmpty(result.Diagnostics());
         Assert.Contains("greet.proto.g.cs", result.Sources().Keys);
-        Assert.Contains("global::Helloworld.GreeterRpcs.SayHello,", result.Sources()["GrpcServer.Catalog.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("global::Helloworld.GreeterRpcs.Service,", result.Sources()["GrpcServer.Catalog.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("> SayHello =", result.Sources()["greet.proto.g.cs"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +71,9 @@ public sealed class DiagnosticsTests
         Assert.Equal("unknown type 'HelloResponse' in rpc 'SayHello' response", diagnostic.GetMessage());
         AssertAt(diagnostic, "greet.proto", 3, 56);
         Assert.DoesNotContain("SayHello", result.Sources()["greet.proto.g.cs"], StringComparison.Ordinal);
-        Assert.DoesNotContain("GrpcServer.Catalog.g.cs", result.Sources().Keys);
+
+        // The service stays, without the RPC: AddHandler then says the service has no RPC 'SayHello'.
+        Assert.Contains("global::Helloworld.GreeterRpcs.Service,", result.Sources()["GrpcServer.Catalog.g.cs"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,8 +147,8 @@ public sealed class DiagnosticsTests
         var result = Run(("g.proto", "syntax = \"proto3\"; message M {} service Greeter { rpc GreeterRpcs(M) returns (M); rpc Ok(M) returns (M); }"));
 
         Assert.Equal("rpc 'GreeterRpcs' would be a member named like its enclosing class 'GreeterRpcs', which C# does not allow; rename the rpc or the service", Single(result, "GRPCSRV007").GetMessage());
-        Assert.Contains("global::GreeterRpcs.Ok,", result.Sources()["GrpcServer.Catalog.g.cs"], StringComparison.Ordinal);
-        Assert.DoesNotContain("global::GreeterRpcs.GreeterRpcs", result.Sources()["GrpcServer.Catalog.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("> Ok =", result.Sources()["g.proto.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("> GreeterRpcs =", result.Sources()["g.proto.g.cs"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,7 +169,8 @@ public sealed class DiagnosticsTests
         var source = result.Sources()["k.proto.g.cs"];
         Assert.Contains("public static readonly global::GrpcServer.UnaryRpc<global::M, global::M> @class =", source, StringComparison.Ordinal);
         Assert.Contains("public static new readonly global::GrpcServer.UnaryRpc<global::M, global::M> ToString =", source, StringComparison.Ordinal);
-        Assert.Contains("new(\"\", \"K\", \"class\",", source, StringComparison.Ordinal);
+        Assert.Contains("RpcMetadataServices.CreateUnaryRpc(Service, \"class\",", source, StringComparison.Ordinal);
+        Assert.Contains("{ @class!, ToString! }", source, StringComparison.Ordinal);
     }
 
     [Fact]

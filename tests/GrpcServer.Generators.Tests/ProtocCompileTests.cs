@@ -166,10 +166,10 @@ public sealed class ProtocCompileTests
             var catalog = (RpcCatalog)assembly.GetType("GrpcServer.GeneratedRpcCatalog", throwOnError: true)!.GetField("Instance")!.GetValue(null)!;
 
             var files = new HashSet<FileDescriptor>();
-            foreach (var rpc in catalog)
+            foreach (var rpc in catalog.Rpcs)
             {
                 // The descriptor protoc's code holds for the same rpc: same messages, same kind.
-                var method = rpc.ServiceDescriptor?.FindMethodByName(rpc.Name);
+                var method = rpc.Service.Descriptor?.FindMethodByName(rpc.Name);
                 Assert.True(method is not null, $"No protoc descriptor for {rpc.FullName}.");
                 Assert.Equal(method.InputType.ClrType, rpc.RequestType);
                 Assert.Equal(method.OutputType.ClrType, rpc.ResponseType);
@@ -179,7 +179,7 @@ public sealed class ProtocCompileTests
             }
 
             // And no rpc of protoc's is missing from the catalogue.
-            Assert.Equal(files.Sum(f => f.Services.Sum(s => s.Methods.Count)), catalog.Count);
+            Assert.Equal(files.Sum(f => f.Services.Sum(s => s.Methods.Count)), catalog.Rpcs.Count);
         });
     }
 
@@ -310,7 +310,8 @@ public sealed class ProtocCompileTests
     [Fact]
     public void Handler_of_the_wrong_type_does_not_compile()
     {
-        // Proves the compile test above can fail: a handler whose response is not the RPC's.
+        // Proves the compile test above can fail: a handler whose response is not the RPC's, in the descriptor form, which
+        // the compiler checks (the named form compiles and leaves the check to the analyzer, GRPCSRV105).
         var protocSources = Protoc.GenerateCSharp(TestPaths.ProtosDirectory, ["greet.proto"]);
         var compilation = GeneratorHarness.CreateCompilation(
             PlatformReferences(),
@@ -319,7 +320,7 @@ public sealed class ProtocCompileTests
                 internal static class Wrong
                 {
                     public static RpcServer Add(RpcServer server) =>
-                        server.AddHandler("Greeter", "SayHello", (Helloworld.HelloRequest request, Context context) => new Helloworld.HelloRequest());
+                        server.AddHandler(Helloworld.GreeterRpcs.SayHello, (Helloworld.HelloRequest request, Context context) => new Helloworld.HelloRequest());
                 }
                 """]);
         var wrongTree = compilation.SyntaxTrees.Last();

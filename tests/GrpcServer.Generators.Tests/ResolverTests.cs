@@ -47,7 +47,7 @@ public sealed class ResolverTests
             ("a.proto", "syntax = \"proto3\"; package p; import \"b.proto\"; import weak \"w.proto\"; service S { rpc Get(T) returns (q.W); }"));
 
         Assert.Empty(result.Diagnostics());
-        Assert.Contains("global::P.SRpcs.Get,", Catalog(result), StringComparison.Ordinal);
+        Assert.Contains("global::P.SRpcs.Service,", Catalog(result), StringComparison.Ordinal);
         Assert.Contains("global::GrpcServer.UnaryRpc<global::P.T, global::Q.W> Get", result.Sources()["a.proto.g.cs"], StringComparison.Ordinal);
     }
 

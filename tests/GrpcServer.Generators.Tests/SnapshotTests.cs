@@ -30,7 +30,9 @@ public sealed class SnapshotTests
                 "no_package.proto.g.cs", "route_guide.proto.g.cs", "shop.orders.proto.g.cs", "well_known.proto.g.cs",
             ],
             sources.Keys.Order(StringComparer.Ordinal));
-        VerifyAll("AllProtos", sources);
+
+        // The AddHandler overloads are the same text in every project (EmitterTests); the Greeter snapshot holds them.
+        VerifyAll("AllProtos", sources.Where(s => s.Key != "GrpcServer.AddHandler.g.cs").ToDictionary());
     }
 
     [Fact]

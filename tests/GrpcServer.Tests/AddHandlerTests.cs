@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Google.Protobuf;
 using Grpc.Core;
 using Helloworld;
 
@@ -15,6 +16,9 @@ public sealed class AddHandlerTests
     private static HelloReply Reply(HelloRequest request, Context context) => new();
 
     private static string Name(string name) => name;
+
+    private static Echo.V1.EchoReply[] Replies(Echo.V1.EchoRequest request, Context context) =>
+        Enumerable.Range(0, request.Count).Select(i => new Echo.V1.EchoReply { Index = i }).ToArray();
 
     [Fact]
     public void Unknown_service_names_the_closest_service()
@@ -76,6 +80,74 @@ public sealed class AddHandlerTests
         Assert.Contains("/echo.v1.Echo/Unary", error.Message);
         Assert.Contains("Func<HelloRequest, Context, HelloReply>", error.Message);
         Assert.Contains("Func<EchoRequest, Context, EchoReply> or Func<EchoRequest, Context, Task<EchoReply>>", error.Message);
+    }
+
+    [Fact]
+    public void Package_without_its_version_suggests_the_declared_package()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new RpcServer().AddHandler(s_echo, "Unary", Reply, package: Name("echo")));
+
+        Assert.Equal("package", error.ParamName);
+        Assert.StartsWith("Service 'Echo' is not declared in package 'echo'. Did you mean 'echo.v1'? It is declared in: echo.v1.Echo.", error.Message);
+    }
+
+    [Fact]
+    public void Full_service_name_needs_no_package_even_when_the_name_alone_is_ambiguous()
+    {
+        var server = new RpcServer().AddHandler(Name("twins.b.Twin"), "Ping", Reply);
+
+        Assert.Throws<ArgumentException>(() => server.AddHandler(Twins.B.TwinRpcs.Ping, Reply));
+        server.AddHandler(Twins.A.TwinRpcs.Ping, Reply);
+    }
+
+    [Fact]
+    public async Task Full_service_name_registers_and_serves()
+    {
+        await using var server = await TestServer.StartAsync(s => s.AddHandler("helloworld.Greeter", "SayHello",
+            (HelloRequest request, Context context) => new HelloReply { Message = "Hi " + request.Name }));
+
+        var reply = await new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = "calc" });
+
+        Assert.Equal("Hi calc", reply.Message);
+    }
+
+    [Fact]
+    public void Handler_without_Context_says_to_add_it()
+    {
+        Delegate handler = (Echo.V1.EchoRequest request) => new Echo.V1.EchoReply();
+
+        var error = Assert.Throws<ArgumentException>(() => new RpcServer().AddHandler(s_echo, "Unary", handler));
+
+        Assert.Equal(
+            "The handler does not fit the unary RPC /echo.v1.Echo/Unary (EchoRequest to EchoReply): the handler is a Func<EchoRequest, EchoReply>; "
+            + "this RPC takes a Func<EchoRequest, Context, EchoReply> or Func<EchoRequest, Context, Task<EchoReply>>. Add a Context parameter after the request. (Parameter 'handler')",
+            error.Message);
+    }
+
+    [Fact]
+    public void Unary_shaped_handler_for_a_client_streaming_rpc_says_to_take_a_stream_and_return_a_task()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new RpcServer().AddHandler(s_echo, "ClientStream",
+            (Echo.V1.EchoRequest request, Context context) => new Echo.V1.EchoReply()));
+
+        Assert.Contains(
+            "this RPC takes a Func<IAsyncEnumerable<EchoRequest>, Context, Task<EchoReply>>. Take IAsyncEnumerable<EchoRequest>, not EchoRequest. Return Task<EchoReply>, not EchoReply.",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task Handler_of_more_general_types_is_taken_as_delegate_variance_allows()
+    {
+        await using var server = await TestServer.StartAsync(s => s
+            .AddHandler(s_greeter, "SayHello", (IMessage request, object context) => new HelloReply { Message = "any " + ((HelloRequest)request).Name })
+            .AddHandler("Echo", "ServerStream", Replies));
+
+        var reply = await new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = "message" });
+        using var call = new Echo.V1.Echo.EchoClient(server.Channel).ServerStream(new Echo.V1.EchoRequest { Count = 2 });
+        var replies = await call.ResponseStream.ReadAllAsync().ToListAsync();
+
+        Assert.Equal("any message", reply.Message);
+        Assert.Equal(2, replies.Count);
     }
 
     [Fact]

@@ -1,69 +1,65 @@
+using System.Collections.Generic;
+using GrpcServer.Internal;
 using Microsoft.CodeAnalysis;
 
 namespace GrpcServer.Generators.Analyzers;
 
-/// <summary>The kind of an RPC, from its generated descriptor type.</summary>
-internal enum RpcKind
-{
-    Unary,
-    ServerStreaming,
-    ClientStreaming,
-    DuplexStreaming,
-}
-
 /// <summary>
-/// One RPC of the generated catalogue, as the analyzer sees it: the names from the descriptor field's initializer,
-/// the kind and message types from the field's type. Lives for one compilation only (it holds symbols).
+/// A service of the compilation, as the analyzer sees it: the names from the <c>[ProtoService]</c> attribute on its
+/// generated class, the RPCs from the <c>[ProtoRpc]</c> fields. Lives for one compilation only (it holds symbols).
 /// </summary>
-internal sealed class DeclaredRpc
+internal sealed class DeclaredService : IRpcLookupService
 {
-    public DeclaredRpc(IFieldSymbol field, RpcKind kind, ITypeSymbol request, ITypeSymbol response, string package, string service, string name)
+    private readonly List<DeclaredRpc> _rpcs = [];
+    private readonly List<string> _rpcNames = [];
+
+    public DeclaredService(INamedTypeSymbol type, string package, string name)
     {
-        Field = field;
-        Kind = kind;
-        Request = request;
-        Response = response;
+        Type = type;
         Package = package;
-        Service = service;
         Name = name;
-        ServiceFullName = package.Length == 0 ? service : package + "." + service;
-        FullName = "/" + ServiceFullName + "/" + name;
+        FullName = package.Length == 0 ? name : package + "." + name;
     }
 
-    /// <summary>The generated descriptor field, such as <c>GreeterRpcs.SayHello</c>.</summary>
-    public IFieldSymbol Field { get; }
+    /// <summary>The generated class, such as <c>GreeterRpcs</c>.</summary>
+    public INamedTypeSymbol Type { get; }
 
-    public RpcKind Kind { get; }
-
-    public ITypeSymbol Request { get; }
-
-    public ITypeSymbol Response { get; }
-
-    /// <summary>The .proto package, or an empty string.</summary>
     public string Package { get; }
-
-    public string Service { get; }
 
     public string Name { get; }
 
-    /// <summary>The service with its package, such as <c>helloworld.Greeter</c>.</summary>
-    public string ServiceFullName { get; }
-
-    /// <summary>The method path, such as <c>/helloworld.Greeter/SayHello</c>.</summary>
     public string FullName { get; }
 
-    /// <summary>As the runtime's <c>RpcDescriptor.ToString()</c>: <c>unary RPC /helloworld.Greeter/SayHello (HelloRequest to HelloReply)</c>.</summary>
-    public string Description => Describe(qualified: false);
+    public IReadOnlyList<DeclaredRpc> Rpcs => _rpcs;
 
-    /// <summary><see cref="Description"/>, with namespaces on the message types when <paramref name="qualified"/>.</summary>
-    public string Describe(bool qualified) =>
-        $"{KindName(Kind)} RPC {FullName} ({HandlerShapes.Format(Request, qualified)} to {HandlerShapes.Format(Response, qualified)})";
+    public IReadOnlyList<string> RpcNames => _rpcNames;
 
-    private static string KindName(RpcKind kind) => kind switch
+    public void Add(DeclaredRpc rpc)
     {
-        RpcKind.Unary => "unary",
-        RpcKind.ServerStreaming => "server streaming",
-        RpcKind.ClientStreaming => "client streaming",
-        _ => "bidirectional streaming",
-    };
+        _rpcs.Add(rpc);
+        _rpcNames.Add(rpc.Name);
+    }
+}
+
+/// <summary>One RPC: its generated descriptor field, and the kind and message types the field's type gives.</summary>
+internal sealed class DeclaredRpc(DeclaredService service, IFieldSymbol descriptorField, string name, RpcKind kind, ITypeSymbol request, ITypeSymbol response)
+{
+    public DeclaredService Service => service;
+
+    /// <summary>The generated descriptor field, such as <c>GreeterRpcs.SayHello</c>.</summary>
+    public IFieldSymbol Field => descriptorField;
+
+    public string Name => name;
+
+    public RpcKind Kind => kind;
+
+    public ITypeSymbol Request => request;
+
+    public ITypeSymbol Response => response;
+
+    /// <summary>The method path, such as <c>/helloworld.Greeter/SayHello</c>.</summary>
+    public string FullName { get; } = "/" + service.FullName + "/" + name;
+
+    /// <summary>As the runtime's <c>RpcDescriptor.ToString()</c>: <c>unary RPC /helloworld.Greeter/SayHello (HelloRequest to HelloReply)</c>.</summary>
+    public string Description => RpcKinds.Describe(kind, FullName, TypeDisplay.Format(request), TypeDisplay.Format(response));
 }

@@ -1,260 +1,114 @@
-using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
-using GrpcServer.Generators.Diagnostics;
 using GrpcServer.Internal;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GrpcServer.Generators.Analyzers;
 
 /// <summary>
-/// The RPCs of a compilation, read from the source the generator added to it: the elements of
-/// <c>GrpcServer.GeneratedRpcCatalog.Instance</c> are the descriptor fields, and each field's initializer holds the
-/// package, service and RPC names as string literals. Reading the generated C# rather than the .proto files keeps
-/// the analyzer independent of the parser and exactly in step with what the runtime will look names up in.
+/// The services of a compilation, read from the symbols the generator added to it: an assembly attribute
+/// <c>[ProtoServiceClass(typeof(GreeterRpcs))]</c> per service, <c>[ProtoService(package, name)]</c> on the class and
+/// <c>[ProtoRpc(name)]</c> on each descriptor field, whose type gives the kind and the message types. Names are looked
+/// up with the runtime's own look-up (<see cref="RpcNameIndex{TService}"/>).
 /// </summary>
 internal sealed class DeclaredRpcCatalog
 {
-    public const string CatalogTypeName = "GrpcServer.GeneratedRpcCatalog";
-    public const string ExtensionsTypeName = "GrpcServer.GeneratedAddHandlerExtensions";
-
-    private static readonly string[] s_descriptorParameters = ["package", "service", "name"];
-
-    private readonly List<DeclaredRpc> _rpcs;
-    private readonly Dictionary<string, List<DeclaredRpc>> _byService = new(StringComparer.Ordinal);
+    private readonly RpcNameIndex<DeclaredService> _index;
     private readonly Dictionary<IFieldSymbol, DeclaredRpc> _byField = new(SymbolEqualityComparer.Default);
-    private readonly List<string> _serviceNames = [];
 
-    private DeclaredRpcCatalog(List<DeclaredRpc> rpcs, INamedTypeSymbol? extensions)
+    private DeclaredRpcCatalog(GrpcServerSymbols symbols, List<DeclaredService> services)
     {
-        _rpcs = rpcs;
-        Extensions = extensions;
-        foreach (var rpc in rpcs)
+        Symbols = symbols;
+        Services = services;
+        _index = new RpcNameIndex<DeclaredService>(services);
+        foreach (var service in services)
         {
-            if (!_byService.TryGetValue(rpc.Service, out var list))
+            foreach (var rpc in service.Rpcs)
             {
-                _byService.Add(rpc.Service, list = []);
-                _serviceNames.Add(rpc.Service);
+                _byField[rpc.Field] = rpc;
             }
-
-            list.Add(rpc);
-            _byField[rpc.Field] = rpc;
         }
     }
 
-    /// <summary>The RPCs, in the catalogue's order.</summary>
-    public IReadOnlyList<DeclaredRpc> Rpcs => _rpcs;
+    public GrpcServerSymbols Symbols { get; }
 
-    /// <summary>The generated <c>GrpcServer.GeneratedAddHandlerExtensions</c>, or <see langword="null"/>.</summary>
-    public INamedTypeSymbol? Extensions { get; }
+    /// <summary>The services, in the order of the assembly's attributes.</summary>
+    public IReadOnlyList<DeclaredService> Services { get; }
 
     /// <summary>
-    /// Reads the catalogue the generator added to <paramref name="compilation"/>. <see langword="null"/> when there is
-    /// none (no .proto with a service) or when any part of it is not in the shape the generator writes: a partial
-    /// catalogue would report declared RPCs as unknown, so it is all or nothing.
+    /// Reads the services the generator added to the compilation. <see langword="null"/> when there are none, or when
+    /// any is not in the shape the generator writes: a partial catalogue would report declared RPCs as unknown, so it
+    /// is all or nothing.
     /// </summary>
     public static DeclaredRpcCatalog? TryRead(Compilation compilation, CancellationToken cancellationToken)
     {
-        // compilation.Assembly: the project's own generated types, never an internal one of a referenced project.
-        var catalogType = compilation.Assembly.GetTypeByMetadataName(CatalogTypeName);
-        if (catalogType?.GetMembers("Instance").FirstOrDefault() is not IFieldSymbol instance
-            || Initializer(instance, cancellationToken) is not { } initializer
-            || initializer.DescendantNodes().OfType<InitializerExpressionSyntax>().FirstOrDefault() is not { } elements)
+        if (GrpcServerSymbols.TryCreate(compilation) is not { } symbols)
         {
             return null;
         }
 
-        var globalNamespace = compilation.Assembly.GlobalNamespace;
-        var rpcs = new List<DeclaredRpc>(elements.Expressions.Count);
-        foreach (var element in elements.Expressions)
+        var services = new List<DeclaredService>();
+
+        // compilation.Assembly: the project's own generated classes, never the internal ones of a referenced project.
+        foreach (var attribute in compilation.Assembly.GetAttributes())
         {
-            if (Resolve(globalNamespace, element) is not IFieldSymbol field || ReadDescriptor(field, cancellationToken) is not { } rpc)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, symbols.ProtoServiceClassAttribute))
+            {
+                continue;
+            }
+
+            if (attribute.ConstructorArguments is not [{ Value: INamedTypeSymbol type }]
+                || !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, compilation.Assembly)
+                || ReadService(symbols, type) is not { } service)
             {
                 return null;
             }
 
-            rpcs.Add(rpc);
+            services.Add(service);
         }
 
-        return new DeclaredRpcCatalog(rpcs, compilation.Assembly.GetTypeByMetadataName(ExtensionsTypeName));
+        return services.Count == 0 ? null : new DeclaredRpcCatalog(symbols, services);
     }
 
     /// <summary>The RPC whose generated descriptor is <paramref name="field"/>, or <see langword="null"/>.</summary>
     public DeclaredRpc? FindByField(IFieldSymbol field) => _byField.TryGetValue(field, out var rpc) ? rpc : null;
 
-    /// <summary>
-    /// Looks an RPC up by its names exactly as the runtime's <c>RpcCatalog.Find</c> does, with the same messages.
-    /// A name that is not a compile-time constant stops the look-up where the runtime would first need it.
-    /// </summary>
-    public NameLookup Find(string service, ConstantName rpc, ConstantName package)
+    /// <summary>Looks an RPC up by its names exactly as the runtime's <c>RpcCatalog.Find</c> does.</summary>
+    public RpcLookup<DeclaredService> Find(string service, NameArgument rpc, NameArgument package) => _index.Find(service, rpc, package);
+
+    /// <summary>Whether <paramref name="method"/> is one of the project's generated <c>AddHandler(service, rpc, handler, package)</c> overloads.</summary>
+    public bool IsNamedOverload(IMethodSymbol method) =>
+        (method.ReducedFrom ?? method).ContainingType is { } type
+        && SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, Symbols.Compilation.Assembly)
+        && GrpcServerSymbols.HasAttribute(type, Symbols.AddHandlerOverloadsAttribute, out _);
+
+    private static DeclaredService? ReadService(GrpcServerSymbols symbols, INamedTypeSymbol type)
     {
-        if (!_byService.TryGetValue(service, out var candidates))
-        {
-            return NameLookup.Failed(
-                DiagnosticDescriptors.UnknownService,
-                NameArgument.Service,
-                service,
-                Suggest(service, _serviceNames),
-                List(_rpcs.Select(r => r.ServiceFullName)));
-        }
-
-        if (!package.IsConstant)
-        {
-            return NameLookup.Unresolved;
-        }
-
-        if (package.Value is not null)
-        {
-            var inPackage = candidates.Where(r => r.Package == package.Value).ToList();
-            if (inPackage.Count == 0)
-            {
-                return NameLookup.Failed(
-                    DiagnosticDescriptors.UnknownPackage,
-                    NameArgument.Package,
-                    service,
-                    package.Value,
-                    Suggest(package.Value, candidates.Select(r => r.Package).Distinct(StringComparer.Ordinal).ToList()),
-                    List(candidates.Select(r => r.ServiceFullName)));
-            }
-
-            candidates = inPackage;
-        }
-        else if (candidates.Select(r => r.Package).Distinct(StringComparer.Ordinal).Skip(1).Any())
-        {
-            return NameLookup.Failed(
-                DiagnosticDescriptors.AmbiguousService,
-                NameArgument.Package,
-                service,
-                List(candidates.Select(r => r.ServiceFullName)));
-        }
-
-        if (!rpc.IsConstant || rpc.Value is null)
-        {
-            return NameLookup.Unresolved;
-        }
-
-        foreach (var candidate in candidates)
-        {
-            if (candidate.Name == rpc.Value)
-            {
-                return NameLookup.Found(candidate);
-            }
-        }
-
-        var names = candidates.Select(r => r.Name).ToList();
-        return NameLookup.Failed(
-            DiagnosticDescriptors.UnknownRpc,
-            NameArgument.Rpc,
-            candidates[0].ServiceFullName,
-            rpc.Value,
-            Suggest(rpc.Value, names),
-            List(names));
-    }
-
-    private static string List(IEnumerable<string> names) => string.Join(", ", names.Distinct(StringComparer.Ordinal));
-
-    /// <summary>"Did you mean 'Greeter'? " or nothing; the message formats put it between two sentences.</summary>
-    private static string Suggest(string wanted, IReadOnlyList<string> names) =>
-        NameSuggestion.Closest(wanted, names) is { } closest ? $"Did you mean '{closest}'? " : "";
-
-    private static ExpressionSyntax? Initializer(IFieldSymbol field, CancellationToken cancellationToken) =>
-        field.DeclaringSyntaxReferences.Length == 1
-        && field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: var value }
-            ? value
-            : null;
-
-    /// <summary>
-    /// <c>global::Helloworld.GreeterRpcs.SayHello</c> to its field, through the namespaces and types of the
-    /// project's own assembly.
-    /// </summary>
-    private static ISymbol? Resolve(INamespaceSymbol globalNamespace, ExpressionSyntax name) => name switch
-    {
-        AliasQualifiedNameSyntax { Alias.Identifier.ValueText: "global" } alias => Member(globalNamespace, alias.Name),
-        IdentifierNameSyntax identifier => Member(globalNamespace, identifier),
-        MemberAccessExpressionSyntax access when access.IsKind(SyntaxKind.SimpleMemberAccessExpression) =>
-            Resolve(globalNamespace, access.Expression) is INamespaceOrTypeSymbol container ? Member(container, access.Name) : null,
-        QualifiedNameSyntax qualified =>
-            Resolve(globalNamespace, qualified.Left) is INamespaceOrTypeSymbol container ? Member(container, qualified.Right) : null,
-        _ => null,
-    };
-
-    private static ISymbol? Member(INamespaceOrTypeSymbol container, SimpleNameSyntax name)
-    {
-        if (name is not IdentifierNameSyntax)
+        if (!GrpcServerSymbols.HasAttribute(type, symbols.ProtoServiceAttribute, out var names)
+            || names.ConstructorArguments is not [{ Value: string package }, { Value: string name }])
         {
             return null;
         }
 
-        ISymbol? found = null;
-        foreach (var member in container.GetMembers(name.Identifier.ValueText))
+        var service = new DeclaredService(type, package, name);
+        foreach (var member in type.GetMembers())
         {
-            if (member is INamedTypeSymbol { Arity: > 0 })
+            if (member is not IFieldSymbol field || !GrpcServerSymbols.HasAttribute(field, symbols.ProtoRpcAttribute, out var rpc))
             {
                 continue;
             }
 
-            if (found is not null)
+            if (rpc.ConstructorArguments is not [{ Value: string rpcName }]
+                || field.Type is not INamedTypeSymbol { TypeArguments: [var request, var response] } descriptor
+                || symbols.KindOfDescriptor(descriptor) is not { } kind)
             {
                 return null;
             }
 
-            found = member;
+            service.Add(new DeclaredRpc(service, field, rpcName, kind, request, response));
         }
 
-        return found;
+        return service;
     }
-
-    /// <summary>
-    /// A descriptor field: its type (<c>UnaryRpc&lt;TRequest, TResponse&gt;</c> and the three other kinds) and the
-    /// string literals of its initializer <c>new("helloworld", "Greeter", "SayHello", ...)</c>.
-    /// </summary>
-    private static DeclaredRpc? ReadDescriptor(IFieldSymbol field, CancellationToken cancellationToken)
-    {
-        if (field.Type is not INamedTypeSymbol { TypeArguments.Length: 2 } type
-            || !HandlerShapes.IsInNamespace(type, "GrpcServer")
-            || KindOf(type.Name) is not { } kind
-            || Initializer(field, cancellationToken) is not BaseObjectCreationExpressionSyntax { ArgumentList: { } argumentList })
-        {
-            return null;
-        }
-
-        var values = new string?[s_descriptorParameters.Length];
-        var arguments = argumentList.Arguments;
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            var parameter = arguments[i].NameColon is { } nameColon
-                ? Array.IndexOf(s_descriptorParameters, nameColon.Name.Identifier.ValueText)
-                : i < s_descriptorParameters.Length ? i : -1;
-            if (parameter < 0)
-            {
-                continue;
-            }
-
-            if (arguments[i].Expression is not LiteralExpressionSyntax literal || !literal.IsKind(SyntaxKind.StringLiteralExpression))
-            {
-                return null;
-            }
-
-            values[parameter] = literal.Token.ValueText;
-        }
-
-        if (values[0] is not { } package || values[1] is not { Length: > 0 } service || values[2] is not { Length: > 0 } name)
-        {
-            return null;
-        }
-
-        return new DeclaredRpc(field, kind, type.TypeArguments[0], type.TypeArguments[1], package, service, name);
-    }
-
-    private static RpcKind? KindOf(string descriptorTypeName) => descriptorTypeName switch
-    {
-        "UnaryRpc" => RpcKind.Unary,
-        "ServerStreamingRpc" => RpcKind.ServerStreaming,
-        "ClientStreamingRpc" => RpcKind.ClientStreaming,
-        "DuplexStreamingRpc" => RpcKind.DuplexStreaming,
-        _ => null,
-    };
 }

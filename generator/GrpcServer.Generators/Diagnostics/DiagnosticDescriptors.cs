@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using GrpcServer.Internal;
 using Microsoft.CodeAnalysis;
 
 namespace GrpcServer.Generators.Diagnostics;
@@ -93,48 +94,46 @@ internal static class DiagnosticDescriptors
             isEnabledByDefault: true,
             helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 
-    // Analyzer diagnostics (GRPCSRV1xx): AddHandler calls checked against the generated catalogue of RPCs.
+    // Analyzer diagnostics (GRPCSRV1xx): AddHandler calls checked against the services the generator declared.
     // Reported by Analyzers/AddHandlerAnalyzer, not by the generator, so they are not in the generator's table above.
+    // GRPCSRV101-105 are the runtime's own messages (Internal/Shared/RpcMessages.cs), so that a mistake reads the same
+    // at build time and at run time; they keep its sentences and periods.
+#pragma warning disable RS1032 // Define diagnostic message correctly
 
     /// <summary>GRPCSRV101: AddHandler names a service that no .proto file of the project declares.</summary>
     public static readonly DiagnosticDescriptor UnknownService = Create(
         "GRPCSRV101",
         "Unknown service",
-        "No service '{0}' is declared in this project's .proto files. {1}Declared services: {2}.",
+        RpcMessages.UnknownService,
         DiagnosticSeverity.Error);
 
     /// <summary>GRPCSRV102: AddHandler names an RPC that the service does not declare.</summary>
     public static readonly DiagnosticDescriptor UnknownRpc = Create(
         "GRPCSRV102",
         "Unknown RPC",
-        "Service '{0}' has no RPC '{1}'. {2}Its RPCs: {3}.",
+        RpcMessages.UnknownRpc,
         DiagnosticSeverity.Error);
 
     /// <summary>GRPCSRV103: AddHandler names a package that does not declare the service.</summary>
     public static readonly DiagnosticDescriptor UnknownPackage = Create(
         "GRPCSRV103",
         "Service not declared in package",
-        "Service '{0}' is not declared in package '{1}'. {2}It is declared in: {3}.",
+        RpcMessages.UnknownPackage,
         DiagnosticSeverity.Error);
-
-    // GRPCSRV101-105 say word for word what the runtime's ArgumentException says for the same call (the analyzer
-    // tests compare them), so these two keep its one sentence with a period.
-#pragma warning disable RS1032 // Define diagnostic message correctly
 
     /// <summary>GRPCSRV104: AddHandler names a service declared in more than one package and passes no package.</summary>
     public static readonly DiagnosticDescriptor AmbiguousService = Create(
         "GRPCSRV104",
         "Ambiguous service name",
-        "Service '{0}' is declared in more than one package ({1}); pass package: to say which.",
+        RpcMessages.AmbiguousService,
         DiagnosticSeverity.Error);
 
-    /// <summary>GRPCSRV105: the AddHandler overload chosen for the handler does not fit the named RPC's kind or message types.</summary>
+    /// <summary>GRPCSRV105: the handler has none of the shapes the named RPC takes (kind, message types, Context).</summary>
     public static readonly DiagnosticDescriptor HandlerDoesNotFit = Create(
         "GRPCSRV105",
         "Handler does not fit the RPC",
-        "The handler does not fit the {0}: the handler is a {1}; this RPC takes a {2}.",
+        RpcMessages.HandlerDoesNotFit,
         DiagnosticSeverity.Error);
-#pragma warning restore RS1032
 
     /// <summary>GRPCSRV106: the same RPC gets a second handler on the same server in one method.</summary>
     public static readonly DiagnosticDescriptor DuplicateHandler = Create(
@@ -142,4 +141,15 @@ internal static class DiagnosticDescriptors
         "RPC registered twice",
         "The {0} already has a handler on '{1}' (added earlier in this method). An RPC takes exactly one, so this AddHandler throws at run time.",
         DiagnosticSeverity.Warning);
+
+    /// <summary>
+    /// GRPCSRV107: a lambda without parameter types, which binds to no AddHandler overload (the compiler says CS1501
+    /// about RpcServer's own two-parameter methods, or CS8917): says the types the named RPC takes.
+    /// </summary>
+    public static readonly DiagnosticDescriptor HandlerNeedsParameterTypes = Create(
+        "GRPCSRV107",
+        "Handler lambda needs parameter types",
+        "The lambda's parameters need their types: the {0} takes a {1}, so write ({2}, Context context) => ...",
+        DiagnosticSeverity.Error);
+#pragma warning restore RS1032
 }

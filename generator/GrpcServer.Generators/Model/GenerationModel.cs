@@ -1,4 +1,5 @@
 using GrpcServer.Generators.Helpers;
+using GrpcServer.Internal;
 
 namespace GrpcServer.Generators.Model;
 
@@ -32,18 +33,10 @@ internal sealed record ServiceModel(string Package, string Name, string ClassNam
     public string FullName => Package.Length == 0 ? Name : Package + "." + Name;
 }
 
-internal enum RpcKind
-{
-    Unary,
-    ServerStreaming,
-    ClientStreaming,
-    DuplexStreaming,
-}
-
 /// <summary>An rpc resolved to C# types.</summary>
 /// <param name="Name">The rpc name as declared.</param>
 /// <param name="MemberName">The C# member name of its descriptor field (escaped with <c>@</c> if a keyword).</param>
-/// <param name="Kind">Unary or which side streams.</param>
+/// <param name="Kind">Unary or which side streams (the shared <see cref="RpcKind"/>).</param>
 /// <param name="RequestType">The <c>global::</c>-qualified request message class.</param>
 /// <param name="ResponseType">The <c>global::</c>-qualified response message class.</param>
 /// <param name="Comment">The doc comment from the .proto, or <c>null</c>.</param>

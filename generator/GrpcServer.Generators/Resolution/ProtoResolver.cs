@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Text;
 using GrpcServer.Generators.Diagnostics;
+using GrpcServer.Generators.Emitting;
 using GrpcServer.Generators.Helpers;
 using GrpcServer.Generators.Model;
 using GrpcServer.Generators.Parsing;
+using GrpcServer.Internal;
 
 namespace GrpcServer.Generators.Resolution;
 
@@ -125,7 +127,7 @@ internal static class ProtoResolver
             missingImports[file] = missing;
         }
 
-        var usedHintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "GrpcServer.Catalog.g.cs", "GrpcServer.AddHandler.g.cs" };
+        var usedHintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { SourceEmitter.CatalogHintName, SourceEmitter.AddHandlerHintName };
         var descriptorClasses = new Dictionary<string, string>(StringComparer.Ordinal);
         var fileModels = new List<ServiceFileModel>();
         foreach (var file in files)

@@ -27,9 +27,7 @@ internal sealed class HandlerRegistry
 
             if (!_handlers.TryAdd(registration.Rpc.FullName, registration))
             {
-                throw new ArgumentException(
-                    $"The {registration.Rpc} already has a handler; an RPC takes exactly one.",
-                    "handler");
+                throw new ArgumentException(RpcMessages.Format(RpcMessages.AlreadyHasHandler, registration.Rpc), "handler");
             }
 
             _ordered.Add(registration);
@@ -61,7 +59,7 @@ internal sealed class HandlerRegistry
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var registration in _ordered)
         {
-            names.Add(registration.Rpc.ServiceFullName);
+            names.Add(registration.Rpc.Service.FullName);
         }
 
         return names;
@@ -98,7 +96,8 @@ internal sealed class HandlerRegistry
 
     /// <summary>
     /// Binds every handler, and for each served service an <c>UNIMPLEMENTED</c> method for each of its RPCs
-    /// that has no handler, so that such a call is reported rather than silently refused.
+    /// that has no handler, so that such a call is reported rather than silently refused. A descriptor knows its
+    /// service's RPCs, so this is the same however the handlers were added.
     /// </summary>
     public void Bind(HandlerBinder binder)
     {
@@ -111,7 +110,7 @@ internal sealed class HandlerRegistry
 
         foreach (var registration in _ordered)
         {
-            foreach (var sibling in registration.Rpc.ServiceRpcs)
+            foreach (var sibling in registration.Rpc.Service.Rpcs)
             {
                 if (bound.Add(sibling.FullName))
                 {

@@ -9,7 +9,7 @@ namespace GrpcServer.Internal;
 
 /// <summary>
 /// gRPC server reflection (v1 and v1alpha) over the served services' .proto descriptors, which the generated
-/// RPC descriptors point to (<see cref="RpcDescriptor.ServiceDescriptor"/>).
+/// services point to (<see cref="RpcService.Descriptor"/>).
 /// </summary>
 internal static class ServerReflection
 {
@@ -31,7 +31,7 @@ internal static class ServerReflection
         var seen = new HashSet<string>();
         foreach (var rpc in registry.Rpcs())
         {
-            if (rpc.ServiceDescriptor is { } descriptor && seen.Add(descriptor.FullName))
+            if (rpc.Service.Descriptor is { } descriptor && seen.Add(descriptor.FullName))
             {
                 descriptors.Add(descriptor);
             }

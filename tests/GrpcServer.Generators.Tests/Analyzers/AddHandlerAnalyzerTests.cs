@@ -15,6 +15,7 @@ public sealed class AddHandlerAnalyzerTests
         using System.Collections.Generic;
         using System.Threading.Tasks;
         using GrpcServer;
+        using Calc.V1;
         using Helloworld;
         using Routeguide;
 
@@ -107,7 +108,7 @@ public sealed class AddHandlerAnalyzerTests
             Assert.Single(run.Diagnostics),
             "GRPCSRV101",
             DiagnosticSeverity.Error,
-            "No service 'Greter' is declared in this project's .proto files. Did you mean 'Greeter'? Declared services: inventory.v1.Inventory, inventory.v2.Inventory, helloworld.Greeter, routeguide.RouteGuide.");
+            "No service 'Greter' is declared in this project's .proto files. Did you mean 'Greeter'? Declared services: calc.v1.Calculator, helloworld.Greeter, inventory.v1.Inventory, inventory.v2.Inventory, routeguide.RouteGuide.");
     }
 
     [Fact]
@@ -185,7 +186,7 @@ public sealed class AddHandlerAnalyzerTests
     [Fact]
     public async Task Handler_of_another_kind_is_an_error_at_the_handler_saying_which_shapes_fit()
     {
-        // Compiles: the Func<HelloRequest, Context, HelloReply> overload exists for Greeter.SayHello. At run time it throws.
+        // Compiles: the generic overload takes any Func<TRequest, Context, TResponse>. At run time it throws.
         var run = await RunAsync(Usings + """
             internal static class Handlers
             {
@@ -198,7 +199,7 @@ public sealed class AddHandlerAnalyzerTests
             Assert.Single(run.Diagnostics),
             "GRPCSRV105",
             DiagnosticSeverity.Error,
-            "The handler does not fit the server streaming RPC /routeguide.RouteGuide/ListFeatures (Rectangle to Feature): the handler is a Func<HelloRequest, Context, HelloReply>; this RPC takes a Func<Rectangle, Context, IEnumerable<Feature>> or Func<Rectangle, Context, IAsyncEnumerable<Feature>>.");
+            "The handler does not fit the server streaming RPC /routeguide.RouteGuide/ListFeatures (Rectangle to Feature): the handler is a Func<HelloRequest, Context, HelloReply>; this RPC takes a Func<Rectangle, Context, IEnumerable<Feature>> or Func<Rectangle, Context, IAsyncEnumerable<Feature>>. Take Rectangle, not HelloRequest. Return IEnumerable<Feature> or IAsyncEnumerable<Feature>, not HelloReply.");
     }
 
     [Fact]
@@ -225,7 +226,7 @@ public sealed class AddHandlerAnalyzerTests
             Assert.Single(run.Diagnostics),
             "GRPCSRV105",
             DiagnosticSeverity.Error,
-            "The handler does not fit the bidirectional streaming RPC /routeguide.RouteGuide/RouteChat (RouteNote to RouteNote): the handler is a Func<IAsyncEnumerable<Point>, Context, Task<RouteSummary>>; this RPC takes a Func<IAsyncEnumerable<RouteNote>, Context, IAsyncEnumerable<RouteNote>>.");
+            "The handler does not fit the bidirectional streaming RPC /routeguide.RouteGuide/RouteChat (RouteNote to RouteNote): the handler is a Func<IAsyncEnumerable<Point>, Context, Task<RouteSummary>>; this RPC takes a Func<IAsyncEnumerable<RouteNote>, Context, IAsyncEnumerable<RouteNote>>. Take IAsyncEnumerable<RouteNote>, not IAsyncEnumerable<Point>. Return IAsyncEnumerable<RouteNote>, not Task<RouteSummary>.");
     }
 
     [Fact]
@@ -243,7 +244,7 @@ public sealed class AddHandlerAnalyzerTests
             Assert.Single(run.Diagnostics),
             "GRPCSRV105",
             DiagnosticSeverity.Error,
-            "The handler does not fit the unary RPC /inventory.v2.Inventory/GetItem (Inventory.V2.GetItemRequest to Inventory.V2.Item): the handler is a System.Func<Inventory.V1.GetItemRequest, GrpcServer.Context, Inventory.V1.Item>; this RPC takes a Func<Inventory.V2.GetItemRequest, Context, Inventory.V2.Item> or Func<Inventory.V2.GetItemRequest, Context, Task<Inventory.V2.Item>>.");
+            "The handler does not fit the unary RPC /inventory.v2.Inventory/GetItem (Inventory.V2.GetItemRequest to Inventory.V2.Item): the handler is a System.Func<Inventory.V1.GetItemRequest, GrpcServer.Context, Inventory.V1.Item>; this RPC takes a System.Func<Inventory.V2.GetItemRequest, GrpcServer.Context, Inventory.V2.Item> or System.Func<Inventory.V2.GetItemRequest, GrpcServer.Context, System.Threading.Tasks.Task<Inventory.V2.Item>>. Take Inventory.V2.GetItemRequest, not Inventory.V1.GetItemRequest. Return Inventory.V2.Item or System.Threading.Tasks.Task<Inventory.V2.Item>, not Inventory.V1.Item.");
     }
 
     [Fact]
@@ -409,7 +410,7 @@ public sealed class AddHandlerAnalyzerTests
     }
 
     [Fact]
-    public void Catalogue_read_from_the_generated_source_has_every_rpc_with_its_kind_and_message_types()
+    public void Catalogue_read_from_the_generated_attributes_has_every_rpc_with_its_kind_and_message_types()
     {
         var compilation = GeneratorHarness.CreateCompilation(ProtocCompileTests.PlatformReferences(), Protoc.GenerateCSharp(TestPaths.ProjectDirectory, ProtoFiles).Select(s => s.Text).ToArray());
         GeneratorHarness.CreateDriver(ProtoFiles.Select(p => (p, File.ReadAllText(Path.Combine(TestPaths.ProjectDirectory, p)))))
@@ -420,21 +421,24 @@ public sealed class AddHandlerAnalyzerTests
         Assert.NotNull(catalog);
         Assert.Equal(
             [
+                "bidirectional streaming RPC /routeguide.RouteGuide/RouteChat (RouteNote to RouteNote) Routeguide.RouteGuideRpcs.RouteChat",
+                "client streaming RPC /calc.v1.Calculator/Count (CountRequest to CountReply) Calc.V1.CalculatorRpcs.Count",
+                "client streaming RPC /routeguide.RouteGuide/RecordRoute (Point to RouteSummary) Routeguide.RouteGuideRpcs.RecordRoute",
+                "server streaming RPC /calc.v1.Calculator/Watch (CountRequest to CountReply) Calc.V1.CalculatorRpcs.Watch",
+                "server streaming RPC /inventory.v2.Inventory/WatchItems (WatchItemsRequest to Item) Inventory.V2.InventoryRpcs.WatchItems",
+                "server streaming RPC /routeguide.RouteGuide/ListFeatures (Rectangle to Feature) Routeguide.RouteGuideRpcs.ListFeatures",
+                "unary RPC /calc.v1.Calculator/Compute (ComputeRequest to ComputeReply) Calc.V1.CalculatorRpcs.Compute",
+                "unary RPC /helloworld.Greeter/SayHello (HelloRequest to HelloReply) Helloworld.GreeterRpcs.SayHello",
                 "unary RPC /inventory.v1.Inventory/GetItem (GetItemRequest to Item) Inventory.V1.InventoryRpcs.GetItem",
                 "unary RPC /inventory.v2.Inventory/GetItem (GetItemRequest to Item) Inventory.V2.InventoryRpcs.GetItem",
-                "server streaming RPC /inventory.v2.Inventory/WatchItems (WatchItemsRequest to Item) Inventory.V2.InventoryRpcs.WatchItems",
-                "unary RPC /helloworld.Greeter/SayHello (HelloRequest to HelloReply) Helloworld.GreeterRpcs.SayHello",
                 "unary RPC /routeguide.RouteGuide/GetFeature (Point to Feature) Routeguide.RouteGuideRpcs.GetFeature",
-                "server streaming RPC /routeguide.RouteGuide/ListFeatures (Rectangle to Feature) Routeguide.RouteGuideRpcs.ListFeatures",
-                "client streaming RPC /routeguide.RouteGuide/RecordRoute (Point to RouteSummary) Routeguide.RouteGuideRpcs.RecordRoute",
-                "bidirectional streaming RPC /routeguide.RouteGuide/RouteChat (RouteNote to RouteNote) Routeguide.RouteGuideRpcs.RouteChat",
             ],
-            catalog.Rpcs.Select(r => r.Description + " " + r.Field.ToDisplayString()));
-        Assert.Equal("Inventory.V2.Item", catalog.Rpcs[2].Response.ToDisplayString());
+            catalog.Services.SelectMany(s => s.Rpcs).Select(r => r.Description + " " + r.Field.ToDisplayString()).Order(StringComparer.Ordinal));
+        Assert.Equal("Inventory.V2.Item", catalog.Services.Single(s => s.FullName == "inventory.v2.Inventory").Rpcs[1].Response.ToDisplayString());
     }
 
     [Fact]
-    public void Compilation_without_a_generated_catalogue_has_none_to_check_against()
+    public void Compilation_without_generated_services_has_none_to_check_against()
     {
         var compilation = GeneratorHarness.CreateCompilation(ProtocCompileTests.PlatformReferences(), "internal static class Empty { }");
 

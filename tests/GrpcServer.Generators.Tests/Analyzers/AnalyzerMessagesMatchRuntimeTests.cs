@@ -7,8 +7,10 @@ using static GrpcServer.Generators.Tests.Analyzers.AnalyzerHarness;
 namespace GrpcServer.Generators.Tests.Analyzers;
 
 /// <summary>
-/// Differential: the build-time diagnostic and the run-time <see cref="ArgumentException"/> for the same call say the
-/// same thing. Each program is compiled, analyzed, then loaded and run against the real GrpcServer runtime.
+/// The analyzer and the runtime apply one implementation of the look-up, the handler rules and their messages
+/// (runtime/GrpcServer/Internal/Shared, compiled into both). End to end: each program is compiled, analyzed, then
+/// loaded and run against the real GrpcServer runtime; what the analyzer reports, the runtime throws in the same
+/// words, and what it lets through, the runtime accepts.
 /// </summary>
 public sealed class AnalyzerMessagesMatchRuntimeTests
 {
@@ -22,34 +24,73 @@ public sealed class AnalyzerMessagesMatchRuntimeTests
     [InlineData("GRPCSRV104", """server.AddHandler("Inventory", "GetItem", (Inventory.V1.GetItemRequest request, Context context) => new Inventory.V1.Item())""")]
     [InlineData("GRPCSRV105", """server.AddHandler("RouteGuide", "ListFeatures", (HelloRequest request, Context context) => new HelloReply())""")]
     [InlineData("GRPCSRV105", """server.AddHandler("RouteGuide", "RouteChat", async (IAsyncEnumerable<Point> points, Context context) => { await Task.Yield(); return new RouteSummary(); })""")]
+    [InlineData("GRPCSRV101", """server.AddHandler("calc.v1.Calculater", "Compute", (ComputeRequest request, Context context) => new ComputeReply())""")]
+    [InlineData("GRPCSRV103", """server.AddHandler("Calculator", "Compute", (ComputeRequest request, Context context) => new ComputeReply(), "calc")""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Compute", (ComputeRequest request) => new ComputeReply())""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Watch", WatchWithoutContext)""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Count", (CountRequest request, Context context) => new CountReply())""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Compute", (Note note, Context context) => new ComputeReply())""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Compute", (CountRequest r, Context c) => new ComputeReply())""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Compute", (ComputeRequest request, string context) => new ComputeReply())""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Compute", (ComputeRequest request, Context context) => { })""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Calculator", "Compute", new ComputeHandler((request, context) => new ComputeReply()))""")]
+    [InlineData("GRPCSRV105", """server.AddHandler("Inventory", "GetItem", (Inventory.V1.GetItemRequest request, Context context) => new Inventory.V1.Item(), package: "inventory.v2")""")]
     public async Task Diagnostic_message_is_the_message_AddHandler_throws_at_run_time(string id, string call)
     {
-        var run = await RunAsync($$"""
-            using System.Collections.Generic;
-            using System.Threading.Tasks;
-            using GrpcServer;
-            using Helloworld;
-            using Routeguide;
-
-            /// <summary>Public, so the test can call it by reflection.</summary>
-            public static class Handlers
-            {
-                /// <summary>Adds one handler.</summary>
-                /// <param name="server">The server.</param>
-                public static void Add(RpcServer server) => {{call}};
-            }
-            """);
+        var run = await RunAsync(Program(call));
         var diagnostic = Assert.Single(run.Diagnostics);
         Assert.Equal(id, diagnostic.Id);
 
-        var exception = RunAdd(run.Compilation);
+        var exception = Assert.IsType<ArgumentException>(RunAdd(run.Compilation));
 
         // ArgumentException appends " (Parameter 'name')" to the message it is given.
         Assert.Equal(new ArgumentException(diagnostic.GetMessage(CultureInfo.InvariantCulture), exception.ParamName).Message, exception.Message);
     }
 
-    /// <summary>Loads the compiled program and calls <c>Handlers.Add(new RpcServer())</c>; returns what it throws.</summary>
-    private static ArgumentException RunAdd(Compilation compilation)
+    [Theory]
+    [InlineData("""server.AddHandler("calc.v1.Calculator", "Compute", (ComputeRequest request, Context context) => new ComputeReply())""")]
+    [InlineData("""server.AddHandler("Calculator", "Compute", (Google.Protobuf.IMessage request, object context) => new ComputeReply())""")]
+    [InlineData("""server.AddHandler("Calculator", "Count", (IAsyncEnumerable<Google.Protobuf.IMessage> requests, Context context) => Task.FromResult(new CountReply()))""")]
+    [InlineData("""server.AddHandler("Calculator", "Watch", WatchArray)""")]
+    [InlineData("""server.AddHandler("RouteGuide", "ListFeatures", (Rectangle area, Context context) => new List<Feature>())""")]
+    [InlineData("""server.AddHandler("Inventory", "GetItem", (Inventory.V2.GetItemRequest request, Context context) => Task.FromResult(new Inventory.V2.Item()), package: "inventory.v2")""")]
+    public async Task Handler_the_analyzer_lets_through_is_added_at_run_time(string call)
+    {
+        var run = await RunAsync(Program(call));
+        Assert.Empty(run.Diagnostics);
+
+        Assert.Null(RunAdd(run.Compilation));
+    }
+
+    private static string Program(string call) => $$"""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Calc.V1;
+        using GrpcServer;
+        using Helloworld;
+        using Routeguide;
+
+        /// <summary>Public, so the test can call it by reflection.</summary>
+        public static class Handlers
+        {
+            /// <summary>A delegate type that is not a Func.</summary>
+            /// <param name="request">The request.</param>
+            /// <param name="context">The context.</param>
+            /// <returns>The reply.</returns>
+            public delegate ComputeReply ComputeHandler(ComputeRequest request, Context context);
+
+            /// <summary>Adds one handler.</summary>
+            /// <param name="server">The server.</param>
+            public static void Add(RpcServer server) => {{call}};
+
+            private static IEnumerable<CountReply> WatchWithoutContext(CountRequest request) => [];
+
+            private static CountReply[] WatchArray(CountRequest request, Context context) => [];
+        }
+        """;
+
+    /// <summary>Loads the compiled program and calls <c>Handlers.Add(new RpcServer())</c>; returns what it throws, if anything.</summary>
+    private static Exception? RunAdd(Compilation compilation)
     {
         using var image = new MemoryStream();
         var emitted = compilation.Emit(image);
@@ -60,8 +101,15 @@ public sealed class AnalyzerMessagesMatchRuntimeTests
         try
         {
             var add = context.LoadFromStream(image).GetType("Handlers", throwOnError: true)!.GetMethod("Add")!;
-            var thrown = Assert.Throws<TargetInvocationException>(() => add.Invoke(null, [new RpcServer()]));
-            return Assert.IsType<ArgumentException>(thrown.InnerException);
+            try
+            {
+                add.Invoke(null, [new RpcServer()]);
+                return null;
+            }
+            catch (TargetInvocationException thrown)
+            {
+                return thrown.InnerException;
+            }
         }
         finally
         {

@@ -4,8 +4,8 @@ using System.Collections.Generic;
 namespace GrpcServer.Internal;
 
 /// <summary>
-/// Finds the closest of a set of names to a misspelled one, for "did you mean" messages. This one file is compiled into
-/// the runtime and into the analyzer (linked by the generator project), so build time and run time suggest the same name.
+/// Finds the closest of a set of names to a misspelled one, for "did you mean" messages. Shared source (see
+/// <see cref="RpcNameIndex{TService}"/>): build time and run time suggest the same name.
 /// </summary>
 internal static class NameSuggestion
 {
@@ -31,6 +31,35 @@ internal static class NameSuggestion
 
         // Beyond about a third of the name, a suggestion is a guess rather than a typo fix.
         return best is not null && bestDistance <= Math.Max(2, wanted.Length / 3) ? best : null;
+    }
+
+    /// <summary>
+    /// As <see cref="Closest"/>, and otherwise the one package that holds <paramref name="wanted"/> as whole dotted
+    /// parts: <c>calc</c> for <c>calc.v1</c>, <c>v1</c> for <c>calc.v1</c>. A package written without its version is
+    /// far from the declared one by spelling, yet plainly meant.
+    /// </summary>
+    public static string? ClosestPackage(string wanted, IReadOnlyList<string> packages)
+    {
+        if (Closest(wanted, packages) is { } closest)
+        {
+            return closest;
+        }
+
+        string? found = null;
+        foreach (var package in packages)
+        {
+            if (wanted.Length > 0 && ("." + package + ".").IndexOf("." + wanted + ".", StringComparison.Ordinal) >= 0)
+            {
+                if (found is not null && found != package)
+                {
+                    return null;
+                }
+
+                found = package;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Levenshtein distance with adjacent transpositions (optimal string alignment).</summary>
