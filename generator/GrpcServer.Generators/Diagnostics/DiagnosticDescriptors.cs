@@ -9,8 +9,6 @@ internal static class DiagnosticDescriptors
 {
     public const string Category = "GrpcServer";
 
-    private const string HelpLinkBase = "https://github.com/grpcserver/grpcserver/blob/main/docs/diagnostics.md#";
-
     /// <summary>GRPCSRV001: the .proto text does not parse.</summary>
     public static readonly DiagnosticDescriptor ProtoSyntaxError = Create(
         "GRPCSRV001",
@@ -92,7 +90,7 @@ internal static class DiagnosticDescriptors
             Category,
             severity,
             isEnabledByDefault: true,
-            helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+            helpLinkUri: HelpLinks.For(id));
 
     // Analyzer diagnostics (GRPCSRV1xx): AddHandler calls checked against the services the generator declared.
     // Reported by Analyzers/AddHandlerAnalyzer, not by the generator, so they are not in the generator's table above.
