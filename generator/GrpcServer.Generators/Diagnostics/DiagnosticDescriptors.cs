@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 namespace GrpcServer.Generators.Diagnostics;
 
 /// <summary>Every diagnostic the generator reports. IDs are sequential and never reused; see docs/diagnostics.md.</summary>
-internal static class DiagnosticDescriptors
+internal static partial class DiagnosticDescriptors
 {
     public const string Category = "GrpcServer";
 
