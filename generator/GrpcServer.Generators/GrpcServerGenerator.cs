@@ -53,7 +53,10 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
 
         // The services whose message classes (Grpc.Tools' output) the compilation has; the others are left out, with one
         // error that says what the project file needs (GRPCSRV201), rather than compiler errors in the generated code.
-        var messageClasses = MessageClassCheck.Register(context, model);
+        // And named AddHandler calls in a project without any service (GRPCSRV202).
+        var grpcTools = MessageClassCheck.GrpcToolsReferenced(context);
+        var messageClasses = MessageClassCheck.Register(context, model, grpcTools);
+        NamedCallsWithoutServices.Register(context, model, grpcTools);
         var emitted = model
             .Combine(messageClasses)
             .Select(static (pair, _) => MessageClassCheck.WithoutMissing(pair.Left, pair.Right))

@@ -44,4 +44,10 @@ internal static class TrackingNames
 
     /// <summary>The model without the services of those files: what is emitted.</summary>
     public const string EmittedModel = nameof(EmittedModel);
+
+    /// <summary>Where the project's named AddHandler calls on an RpcServer name their service.</summary>
+    public const string NamedAddHandlerCalls = nameof(NamedAddHandlerCalls);
+
+    /// <summary>Whether any .proto file declares a service.</summary>
+    public const string DeclaresServices = nameof(DeclaresServices);
 }

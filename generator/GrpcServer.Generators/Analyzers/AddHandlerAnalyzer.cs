@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
-using GrpcServer.Generators.Checks;
 using GrpcServer.Generators.Diagnostics;
 using GrpcServer.Internal;
 using Microsoft.CodeAnalysis;
@@ -17,8 +16,7 @@ namespace GrpcServer.Generators.Analyzers;
 /// compile-time constants; a handler that fits none of the RPC's shapes (GRPCSRV105); a lambda without parameter types
 /// (GRPCSRV107, beside the compiler's CS1501 or CS8917); and an RPC given a second handler on the same server in one method
 /// (GRPCSRV106), for the named and the descriptor form. The services are read from the symbols the generator added to
-/// the compilation (<see cref="DeclaredRpcCatalog"/>); without them, the one thing checked is a named call that binds to
-/// nothing because no .proto service reached the generator (GRPCSRV202).
+/// the compilation (<see cref="DeclaredRpcCatalog"/>); without them the analyzer does nothing.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AddHandlerAnalyzer : DiagnosticAnalyzer
@@ -33,8 +31,7 @@ public sealed class AddHandlerAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.AmbiguousService,
         DiagnosticDescriptors.HandlerDoesNotFit,
         DiagnosticDescriptors.DuplicateHandler,
-        DiagnosticDescriptors.HandlerNeedsParameterTypes,
-        DiagnosticDescriptors.NoProtoServices);
+        DiagnosticDescriptors.HandlerNeedsParameterTypes);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -60,14 +57,6 @@ public sealed class AddHandlerAnalyzer : DiagnosticAnalyzer
 
         if (catalog is null)
         {
-            // No generated AddHandler overloads: a named call binds to nothing and the compiler says only CS1501.
-            if (GrpcServerSymbols.TryCreate(context.Compilation) is { } symbols && !DeclaresServices(context.Compilation, symbols))
-            {
-                var grpcTools = context.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(MessageClassCheck.GrpcToolsKey, out var revision)
-                    && !string.IsNullOrWhiteSpace(revision);
-                context.RegisterOperationAction(c => Guard(() => AnalyzeCallWithoutServices(c, symbols, grpcTools)), OperationKind.Invalid);
-            }
-
             return;
         }
 
@@ -197,49 +186,6 @@ public sealed class AddHandlerAnalyzer : DiagnosticAnalyzer
             rpc.Description,
             HandlerShapes.Fitting(rpc.Kind, request, response),
             HandlerShapes.Wrap(requestForm, request) + (requestForm == MessageForm.Single ? " request" : " requests")));
-    }
-
-    /// <summary>
-    /// <c>server.AddHandler("Greeter", "SayHello", handler)</c> in a project where no .proto file declares a service (none
-    /// is a Protobuf item, or Grpc.Tools is missing too): GRPCSRV202 at the service name, with the project file lines to add.
-    /// </summary>
-    private static void AnalyzeCallWithoutServices(OperationAnalysisContext context, GrpcServerSymbols symbols, bool grpcToolsReferenced)
-    {
-        if (context.Operation.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: AddHandler } access } call
-            || call.ArgumentList.Arguments.Count < 3
-            || context.Operation.SemanticModel is not { } model
-            || model.GetTypeInfo(access.Expression, context.CancellationToken).Type is not { } receiver
-            || !SymbolEqualityComparer.Default.Equals(receiver, symbols.RpcServer))
-        {
-            return;
-        }
-
-        // The named form starts with the service name; RpcServer's own AddHandler methods take a descriptor and a handler.
-        var arguments = call.ArgumentList.Arguments;
-        var service = arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == "service") ?? arguments[0];
-        if (model.GetTypeInfo(service.Expression, context.CancellationToken).Type?.SpecialType != SpecialType.System_String)
-        {
-            return;
-        }
-
-        var advice = grpcToolsReferenced
-            ? $"The GrpcServer generator reads the project's Protobuf items: list the .proto files in the project file, such as {ProjectFileAdvice.ProtobufFolderItem}."
-            : $"The GrpcServer generator reads the project's Protobuf items, and Grpc.Tools generates their message classes: add both to the project file, such as {ProjectFileAdvice.GrpcToolsReference} and {ProjectFileAdvice.ProtobufFolderItem}.";
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NoProtoServices, service.Expression.GetLocation(), advice));
-    }
-
-    /// <summary>Whether the generator declared any service in this compilation (which the catalogue may still fail to read).</summary>
-    private static bool DeclaresServices(Compilation compilation, GrpcServerSymbols symbols)
-    {
-        foreach (var attribute in compilation.Assembly.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, symbols.ProtoServiceClassAttribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Looks the named RPC up when the service name is a constant; reports a failure at the argument that is wrong.</summary>

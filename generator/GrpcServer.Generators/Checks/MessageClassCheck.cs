@@ -24,16 +24,19 @@ internal static class MessageClassCheck
     /// <summary>The property Grpc.Tools defines (in its props) in every project that references it; GrpcServer.targets hands it to the compiler.</summary>
     internal const string GrpcToolsKey = "build_property.Protobuf_ToolingRevision";
 
+    /// <summary>Whether the project references Grpc.Tools, from the build property.</summary>
+    public static IncrementalValueProvider<bool> GrpcToolsReferenced(IncrementalGeneratorInitializationContext context) =>
+        context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue(GrpcToolsKey, out var value) && !string.IsNullOrWhiteSpace(value))
+            .WithTrackingName(TrackingNames.GrpcToolsReferenced);
+
     /// <summary>Wires the check: the classes each service file needs, looked up in the compilation.</summary>
-    public static IncrementalValueProvider<MessageClassCheckResult> Register(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<GenerationModel> model)
+    public static IncrementalValueProvider<MessageClassCheckResult> Register(
+        IncrementalGeneratorInitializationContext context, IncrementalValueProvider<GenerationModel> model, IncrementalValueProvider<bool> grpcTools)
     {
         var needed = model
             .Select(static (m, _) => NeededClasses(m))
             .WithTrackingName(TrackingNames.MessageClassNames);
-
-        var grpcTools = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => options.GlobalOptions.TryGetValue(GrpcToolsKey, out var value) && !string.IsNullOrWhiteSpace(value))
-            .WithTrackingName(TrackingNames.GrpcToolsReferenced);
 
         // The combined value holds the compilation, so it is not tracked; the check's result is.
         return needed

@@ -2,8 +2,9 @@ using Microsoft.CodeAnalysis;
 
 namespace GrpcServer.Generators.Diagnostics;
 
-// Project setup diagnostics (GRPCSRV2xx): what the project file lacks, said with the lines to add. GRPCSRV201 is the
-// generator's (Checks/MessageClassCheck), GRPCSRV202 the analyzer's. Reported directly, not through DiagnosticInfo.
+// Project setup diagnostics (GRPCSRV2xx): what the project file lacks, said with the lines to add. Reported by the
+// generator (Checks/), directly rather than through DiagnosticInfo: the generator's diagnostics are reported even when a
+// using directive of the program fails, which stops the compiler before it runs analyzers.
 internal static partial class DiagnosticDescriptors
 {
 #pragma warning disable RS1032 // Define diagnostic message correctly: these say what happened, then what to add, in sentences.

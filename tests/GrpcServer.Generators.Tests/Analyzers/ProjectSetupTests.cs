@@ -13,6 +13,8 @@ namespace GrpcServer.Generators.Tests.Analyzers;
 /// A named <c>AddHandler</c> call in a project whose .proto files never reached the generator (no Protobuf item):
 /// before, only the compiler's errors (CS1501, or CS0246 for the messages); now GRPCSRV202 at the service name says what to add to the project file. And when the
 /// .proto files are there but their message classes are not (no Grpc.Tools), GRPCSRV201 is the one GrpcServer error.
+/// Both come from the generator, so a failing <c>using</c> of the program, which stops the compiler before analyzers
+/// run, does not hide them; the analyzer adds nothing.
 /// </summary>
 public sealed class ProjectSetupTests
 {
@@ -69,6 +71,30 @@ public sealed class ProjectSetupTests
         Assert.Equal(["GRPCSRV201"], diagnostics.Select(d => d.Id));
         Assert.DoesNotContain("CS1501", compilerErrors);
         Assert.All(compilerErrors, id => Assert.Equal("CS0246", id));
+    }
+
+    [Fact]
+    public async Task Another_librarys_AddHandler_in_a_project_without_services_is_none_of_GrpcServers_business()
+    {
+        var source = """
+            internal sealed class Bus
+            {
+                public Bus AddHandler(string topic, string name, System.Action<string> handler) => this;
+            }
+
+            internal static class Handlers
+            {
+                public static Bus Add(Bus bus) => bus.AddHandler("orders", "created", order => { });
+            }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(ProtocCompileTests.PlatformReferences(), source);
+        var driver = GeneratorHarness.CreateDriver(Array.Empty<AdditionalText>(), new TestOptionsProvider(new Dictionary<string, string>()));
+
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var built, out var diagnostics);
+
+        Assert.Empty(diagnostics);
+        Assert.Empty(built.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Empty(await built.WithAnalyzers([new AddHandlerAnalyzer()]).GetAnalyzerDiagnosticsAsync());
     }
 
     [Fact]
