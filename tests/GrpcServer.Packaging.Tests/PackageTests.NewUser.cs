@@ -152,7 +152,7 @@ public sealed partial class PackageTests
 
         async Task<string> PackAsync(params string[] properties)
         {
-            var result = await DotNetCli.RunAsync(consumer.RepoRoot, TimeSpan.FromMinutes(4),
+            var result = await DotNetCli.RunAsync(consumer.RepoRoot, TimeSpan.FromMinutes(10),
             [
                 "pack", Path.Combine(consumer.RepoRoot, "runtime", "GrpcServer", "GrpcServer.csproj"), "--no-build", "-c", "Release",
                 "-o", feed, "--artifacts-path", Path.Combine(consumer.WorkDirectory, "artifacts"), "-nodeReuse:false", "-tl:off", .. properties,

@@ -11,7 +11,7 @@ namespace GrpcServer.Packaging.Tests;
 /// </summary>
 public sealed partial class PackagedConsumer
 {
-    private static readonly TimeSpan NewUserBuildTimeout = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan NewUserBuildTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>A console project: README's "Install from NuGet" item group and nuget.config, greet.proto, README's first snippet.</summary>
     public CommandResult? ReadmeConsoleBuild { get; private set; }

@@ -13,8 +13,9 @@ namespace GrpcServer.Packaging.Tests;
 /// </summary>
 public sealed partial class PackagedConsumer : IAsyncLifetime
 {
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(4);
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(3);
+    // Guards against a hung tool, not measures: generous, because the machine may be busy with other builds.
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
 
     public PackagedConsumer()
