@@ -75,4 +75,11 @@ public sealed class RpcServerOptions : RpcServiceOptions
     /// that no client can stop the server by sending a request.
     /// </summary>
     public bool StopOnHandlerException { get; set; }
+
+    /// <summary>
+    /// Adds to the logging of the server's own host after GrpcServer's defaults (the console at <see cref="LogLevel"/>,
+    /// framework logs at Warning): a provider of your own (OpenTelemetry, Serilog), a filter, or <c>ClearProviders()</c>
+    /// to replace the console.
+    /// </summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
 }

@@ -136,6 +136,7 @@ internal sealed class RpcServerHost : IAsyncDisposable
             builder.WebHost.UseUrls(RpcServerOptions.DefaultUrl);
         }
 
+        ConfigureForClients(builder, options);
         HandlerHosting.AddServices(builder.Services, server, stopOnHandlerException);
 
         // Unknown services and methods fall through to an endpoint that reports them before answering UNIMPLEMENTED.
@@ -145,6 +146,10 @@ internal sealed class RpcServerHost : IAsyncDisposable
         UnknownMethodEndpoint.Map(app, server.Registry);
         return app;
     }
+
+    /// <summary>The application's own logging (<see cref="RpcServerOptions.ConfigureLogging"/>), after the defaults.</summary>
+    private static void ConfigureForClients(WebApplicationBuilder builder, RpcServerOptions options) =>
+        options.ConfigureLogging?.Invoke(builder.Logging);
 
     private static X509Certificate2? LoadCertificate(RpcServerOptions options)
     {
