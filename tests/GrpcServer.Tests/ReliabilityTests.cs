@@ -28,8 +28,10 @@ public sealed class ReliabilityTests
             invoker.AsyncUnaryCall(s_rawSayHello, null, new CallOptions(), [0x0A, 100, 0x41, 0x42]).ResponseAsync);
         var reply = await new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = "still here" });
 
-        Assert.NotEqual(StatusCode.OK, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Equal("The request message could not be parsed as HelloRequest.", error.Status.Detail);
         Assert.Equal("Hello still here", reply.Message);
+        Assert.Empty(server.Reported);
     }
 
     [Fact]

@@ -13,8 +13,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GrpcServer.Internal;
 
@@ -147,9 +149,23 @@ internal sealed class RpcServerHost : IAsyncDisposable
         return app;
     }
 
-    /// <summary>The application's own logging (<see cref="RpcServerOptions.ConfigureLogging"/>), after the defaults.</summary>
-    private static void ConfigureForClients(WebApplicationBuilder builder, RpcServerOptions options) =>
+    /// <summary>
+    /// What this host does about its clients: the guard on compressed requests, and the log, where what a client can
+    /// cause at will is never an Error (<see cref="ClientErrorLoggerFactory"/>).
+    /// The application's own logging (<see cref="RpcServerOptions.ConfigureLogging"/>) comes after the defaults.
+    /// </summary>
+    private static void ConfigureForClients(WebApplicationBuilder builder, RpcServerOptions options)
+    {
         options.ConfigureLogging?.Invoke(builder.Logging);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(provider => new ClientErrorLoggerFactory(new LoggerFactory(
+            provider.GetServices<ILoggerProvider>(),
+            provider.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            provider.GetService<IOptions<LoggerFactoryOptions>>(),
+            provider.GetService<IExternalScopeProvider>()))));
+
+        // Every gRPC service of this host, health and reflection included: corrupt or oversized compressed requests.
+        builder.Services.PostConfigure<Grpc.AspNetCore.Server.GrpcServiceOptions>(GuardedCompressionProvider.GuardAll);
+    }
 
     private static X509Certificate2? LoadCertificate(RpcServerOptions options)
     {
