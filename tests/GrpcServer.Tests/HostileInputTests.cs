@@ -257,6 +257,33 @@ public sealed class HostileInputTests
         Assert.Equal(1, runs);
     }
 
+    [Fact]
+    public async Task Item6_statistics_count_what_the_client_was_told()
+    {
+        await using var server = await HostileServer.StartAsync(o => o.MaxSendMessageSize = 1024);
+        var client = new Echo.V1.Echo.EchoClient(server.Test.Channel);
+
+        // Long enough for the handler to start on a loaded machine: a call whose deadline passes while grpc-dotnet is
+        // still reading its request never reaches the handler, and then this test would prove nothing.
+        var late = await Assert.ThrowsAsync<RpcException>(() =>
+            client.UnaryAsync(new EchoRequest { Text = "late" }, deadline: DateTime.UtcNow.AddSeconds(2)).ResponseAsync.WaitAsync(s_timeout));
+        var big = await Assert.ThrowsAsync<RpcException>(() => client.UnaryAsync(new EchoRequest { Text = "big" }).ResponseAsync.WaitAsync(s_timeout));
+        var fine = await client.UnaryAsync(new EchoRequest { Text = "fine" }).ResponseAsync.WaitAsync(s_timeout);
+        await server.AssertServesAsync();
+
+        // Once stopped, every handler has returned (the late one too) and been counted.
+        await server.Test.Server.StopAsync();
+        var statistics = server.Test.Server.GetStatistics().Single(s => s.Rpc == EchoUnary);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
+        Assert.Equal(3, server.HandlerRuns); // late, big and fine each reached the handler
+        Assert.Equal(StatusCode.ResourceExhausted, big.StatusCode);
+        Assert.Equal("fine", fine.Text);
+        Assert.Equal((1, 2), (statistics.Successful, statistics.Failed));
+        Assert.Empty(server.Test.Reported);
+        server.Logs.AssertNothingAtWarningOrAbove();
+    }
+
     private static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();
@@ -270,7 +297,8 @@ public sealed class HostileInputTests
 
     /// <summary>
     /// A <see cref="TestServer"/> with every log entry captured, serving helloworld.Greeter/SayHello and echo.v1.Echo:
-    /// Unary reads the request headers (and for "throw" throws), ClientStream and Duplex read every request and record
+    /// Unary reads the request headers (and for "throw" throws, for "late" answers after the deadline, for "big" answers
+    /// 4 KB), ClientStream and Duplex read every request and record
     /// what exception, if any, their enumeration met.
     /// </summary>
     private sealed class HostileServer : IAsyncDisposable
@@ -323,7 +351,7 @@ public sealed class HostileInputTests
 
         public ValueTask DisposeAsync() => Test.DisposeAsync();
 
-        private Task<EchoReply> UnaryAsync(EchoRequest request, Context context)
+        private async Task<EchoReply> UnaryAsync(EchoRequest request, Context context)
         {
             Interlocked.Increment(ref _handlerRuns);
             var headers = context.RequestHeaders.Count;
@@ -331,8 +359,19 @@ public sealed class HostileInputTests
             {
                 case "throw":
                     throw new InvalidOperationException("the handler's own bug");
+                case "late":
+                    // Ignores the deadline: waits until it has passed (the token fires then), and answers anyway.
+                    var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    using (context.CancellationToken.Register(expired.SetResult))
+                    {
+                        await expired.Task;
+                    }
+
+                    return new EchoReply { Text = "too late" };
+                case "big":
+                    return new EchoReply { Text = new string('x', 4096) };
                 default:
-                    return Task.FromResult(new EchoReply { Text = request.Text, Index = headers });
+                    return new EchoReply { Text = request.Text, Index = headers };
             }
         }
 

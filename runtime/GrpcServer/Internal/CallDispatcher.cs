@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
+using Google.Protobuf;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,10 @@ internal sealed class CallDispatcher(RpcServiceOptions options, ILogger logger, 
         var deadline = call.Deadline;
         return deadline != DateTime.MaxValue && DateTime.UtcNow >= deadline;
     }
+
+    /// <summary>Whether grpc-dotnet will send a response of this size: a larger one ends the call with <c>RESOURCE_EXHAUSTED</c>.</summary>
+    public bool FitsSendLimit(IMessage response) =>
+        options.MaxSendMessageSize is not { } limit || response.CalculateSize() <= limit;
 
     /// <summary>
     /// Maps a failure to read a request. What the client sent wrong (a message that cannot be parsed or decompressed,
