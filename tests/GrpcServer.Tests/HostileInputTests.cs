@@ -284,6 +284,55 @@ public sealed class HostileInputTests
         server.Logs.AssertNothingAtWarningOrAbove();
     }
 
+    [HostileFact]
+    public async Task Item8_a_connection_over_MaxConcurrentConnections_is_closed_and_one_Warning_says_so()
+    {
+        await using var server = await HostileServer.StartAsync(o => o.MaxConcurrentConnections = 1);
+        await server.AssertServesAsync(); // the channel's connection is the one allowed
+
+        var refused = await HostileClient.SendAsync(server.Url,
+            new H2Request(EchoUnary, [s_validRequest]),
+            new H2Request(EchoUnary, [s_validRequest]),
+            new H2Request(EchoUnary, [s_validRequest]));
+
+        Assert.All(refused, r => Assert.Equal((null, true), (r.Status, r.Closed)));
+        await server.AssertServesAsync();
+        var warning = Assert.Single(server.Logs.AtOrAbove(LogLevel.Warning));
+        Assert.Equal(("Microsoft.AspNetCore.Server.Kestrel.Connections", "ConnectionRejected"), (warning.Category, warning.EventId.Name));
+        Assert.Equal(3, server.Logs.Entries.Count(e => e.EventId.Name == "ConnectionRejected"));
+    }
+
+    [HostileFact]
+    public async Task Item8_a_stream_over_MaxConcurrentStreamsPerConnection_is_refused()
+    {
+        await using var server = await HostileServer.StartAsync(o => o.MaxConcurrentStreamsPerConnection = 2);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Hold = release.Task;
+
+        var responses = await HostileClient.SendAsync(server.Url,
+            new H2Request(EchoDuplex, [s_validRequest], End: "open", Wait: false),
+            new H2Request(EchoDuplex, [s_validRequest], End: "open", Wait: false, Connection: "previous"),
+            new H2Request(EchoUnary, [s_validRequest], Connection: "previous"));
+
+        Assert.Equal(7, responses[2].Reset); // REFUSED_STREAM
+        release.SetResult();
+        await server.AssertServesAsync();
+        Assert.Empty(server.Test.Reported);
+        server.Logs.AssertNothingAtWarningOrAbove();
+    }
+
+    [HostileFact]
+    public async Task Item8_the_limits_can_come_from_Kestrel_configuration()
+    {
+        await using var server = await HostileServer.StartAsync(o => o.Args = ["--Kestrel:Limits:MaxConcurrentConnections=1"]);
+        await server.AssertServesAsync();
+
+        var refused = await HostileClient.SendAsync(server.Url, new H2Request(EchoUnary, [s_validRequest]));
+
+        Assert.Equal((null, true), (refused[0].Status, refused[0].Closed));
+        await server.AssertServesAsync();
+    }
+
     private static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();
@@ -320,6 +369,9 @@ public sealed class HostileInputTests
         public ConcurrentQueue<Exception> HandlerSaw { get; } = new();
 
         public int HandlerRuns => Volatile.Read(ref _handlerRuns);
+
+        /// <summary>Duplex holds each call, after its first request, until this completes or its client goes.</summary>
+        public Task Hold { get; set; } = Task.CompletedTask;
 
         public static async Task<HostileServer> StartAsync(Action<RpcServerOptions>? configure = null)
         {
@@ -410,6 +462,7 @@ public sealed class HostileInputTests
                     }
 
                     request = reading.Current;
+                    await Hold.WaitAsync(context.CancellationToken);
                 }
                 catch (Exception exception)
                 {
