@@ -121,7 +121,8 @@ internal static partial class Report
         table.AppendLine("|---|---|---|---|");
         foreach (var row in Rows(run).Where(r => r.Readme is not null))
         {
-            table.AppendLine($"| {row.Readme} | {row.Measured} ({row.Interval}) | {row.Target} | {VerdictText(row.Verdict)} |");
+            var interval = row.Interval.StartsWith('–') ? "" : $" ({row.Interval})";
+            table.AppendLine($"| {row.Readme} | {row.Measured}{interval} | {row.Target} | {VerdictText(row.Verdict)} |");
         }
 
         return readme[..start] + table.ToString() + readme[end..];
@@ -235,7 +236,7 @@ internal static partial class Report
                 "Parser throughput, ours / protobuf-net.Reflection (Add + Process)",
                 $"{F(speedup.Ratio, 2)}x ({F(speedup.Ours, 1)} vs {F(speedup.Theirs, 1)} MB/s, medians)",
                 $"ours Q1–Q3 {Ms(ours.Q1Ns)}–{Ms(ours.Q3Ns)}",
-                $"{F(interval.Low, 2)}x–{F(interval.High, 2)}x (means)",
+                $"{F(interval.Low, 2)}x to {F(interval.High, 2)}x",
                 $"≥ {F(ParserSpeedupTarget, 0)}x",
                 interval.Low >= ParserSpeedupTarget ? Verdict.Met : interval.High < ParserSpeedupTarget ? Verdict.Missed : Verdict.NotResolved,
                 "parser throughput, ours / protobuf-net.Reflection");

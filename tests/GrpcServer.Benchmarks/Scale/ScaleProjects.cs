@@ -158,7 +158,7 @@ internal sealed class ScaleProjects : IDisposable
             project.Directory,
             TimeSpan.FromMinutes(15),
             "build", project.ProjectFile, "-c", "Release", "--no-restore", "--no-incremental", "-nodeReuse:false",
-            "-p:SharedCompilationId=" + _compilerId, "-p:TreatWarningsAsErrors=false", "-clp:PerformanceSummary;NoSummary", "-v:m");
+            "-p:UseSharedCompilation=true", "-p:SharedCompilationId=" + _compilerId, "-p:TreatWarningsAsErrors=false", "-clp:PerformanceSummary;NoSummary", "-v:m");
         var seconds = stopwatch.Elapsed.TotalSeconds;
         if (!File.Exists(project.InputsFile))
         {
@@ -225,6 +225,9 @@ internal sealed class ScaleProjects : IDisposable
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+
+        // A machine-wide UseSharedCompilation=false (CI sandboxes set it) would compile in-process, cold, every time.
+        info.Environment.Remove("UseSharedCompilation");
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
         var stdout = process.StandardOutput.ReadToEndAsync();
