@@ -79,7 +79,7 @@ internal sealed record Comparison(Scenario Scenario, ServerKind Kind, Scenario B
 
     public string Label => Scenario == BaselineScenario
         ? $"{Scenario.Name()}: {Kind.Name()} / {Baseline.Name()}"
-        : $"{Scenario.Name()}: {Kind.Name()} / {Baseline.Name()}, {BaselineScenario.Name()}";
+        : $"{Scenario.Name()}: {Kind.Name()} / {Baseline.Name()} ({BaselineScenario.Name()})";
 }
 
 /// <summary>How long and how often the dispatch benchmark measures.</summary>

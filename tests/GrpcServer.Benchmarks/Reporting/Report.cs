@@ -121,8 +121,11 @@ internal static partial class Report
         table.AppendLine("|---|---|---|---|");
         foreach (var row in Rows(run).Where(r => r.Readme is not null))
         {
+            // The figure alone (its details are on the page), with its interval.
+            var cut = row.Measured.IndexOf(" (", StringComparison.Ordinal);
+            var measured = cut > 0 ? row.Measured[..cut] : row.Measured;
             var interval = row.Interval.StartsWith('–') ? "" : $" ({row.Interval})";
-            table.AppendLine($"| {row.Readme} | {row.Measured}{interval} | {row.Target} | {VerdictText(row.Verdict)} |");
+            table.AppendLine($"| {row.Readme} | {measured}{interval} | {row.Target} | {VerdictText(row.Verdict)} |");
         }
 
         return readme[..start] + table.ToString() + readme[end..];
