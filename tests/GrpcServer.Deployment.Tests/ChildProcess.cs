@@ -127,6 +127,18 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Every line so far, as the process wrote it.</summary>
+    public string Text
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+
     /// <summary>Every line so far, each after the seconds since the test's clock started.</summary>
     public string Output
     {
@@ -189,7 +201,8 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
     private void OnExited()
     {
-        // Exited can be raised before the last output lines; they are still appended as they arrive.
+        // Exited can be raised before the last output lines: wait (bounded) for both streams to end first.
+        _process.WaitForExit(5000);
         _exited.TrySetResult(_process.ExitCode);
     }
 
