@@ -113,12 +113,9 @@ internal sealed class LoadGenerator
             if (status != "OK")
             {
                 Interlocked.Increment(ref _failed);
-                if (!status.StartsWith("OK", StringComparison.Ordinal))
+                if (status.StartsWith("OK", StringComparison.Ordinal))
                 {
-                    // Already queued with its details above.
-                }
-                else
-                {
+                    // An OK status with the wrong content; errors were queued with their details above.
                     _failures.Enqueue($"{started.TotalSeconds:0.000} s {rpc} {status}");
                 }
             }
