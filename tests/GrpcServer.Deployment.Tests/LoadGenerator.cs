@@ -72,7 +72,7 @@ internal sealed class LoadGenerator
             string status;
             try
             {
-                var deadline = DateTime.UtcNow.AddSeconds(20);
+                var deadline = DateTime.UtcNow.AddSeconds(10);
                 if (streaming)
                 {
                     using var call = _client.Stream(new StreamRequest { Text = $"{worker}.{i}", Count = StreamMessages, IntervalMs = StreamIntervalMs }, deadline: deadline);
