@@ -15,6 +15,8 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     private readonly List<string> _stamps = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _clock;
 
     private ChildProcess(string name, Process process, Stopwatch clock)
@@ -45,18 +47,23 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        // A clean environment: nothing of the test host's ASP.NET Core or MSBuild settings leaks into the child.
+        // Nothing of the test host's ASP.NET Core, MSBuild or VSTest settings leaks into the child. The machine's
+        // DOTNET_ settings stay, and a dotnet command never creates an ASP.NET Core development certificate in the
+        // user's store on its first run: that would change how every later https:// server on the machine starts.
         foreach (var key in startInfo.Environment.Keys.ToList())
         {
-            if (key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) || key.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase)
-                || key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
+            if (key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) || key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) || key.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase))
             {
                 startInfo.Environment.Remove(key);
             }
         }
 
+        startInfo.Environment["DOTNET_GENERATE_ASPNET_CERTIFICATE"] = "false";
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
+        startInfo.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[key] = value;
@@ -64,8 +71,8 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var child = new ChildProcess(name, process, clock);
-        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, child._outputClosed);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, child._errorClosed);
         process.Exited += (_, _) => child.OnExited();
         process.Start();
         process.StandardInput.Close();
@@ -152,7 +159,7 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Adds a line of the test's own to this process's time-stamped log, so the order of events reads in one place.</summary>
-    public void Log(string line) => OnLine(line);
+    public void Log(string line) => OnLine(line, closed: null);
 
     public async ValueTask DisposeAsync()
     {
@@ -174,10 +181,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string? line, TaskCompletionSource? closed)
     {
         if (line is null)
         {
+            closed?.TrySetResult();
             return;
         }
 
@@ -199,11 +207,22 @@ internal sealed partial class ChildProcess : IAsyncDisposable
         matched?.ForEach(seen => seen.TrySetResult(line));
     }
 
-    private void OnExited()
+    private async void OnExited()
     {
-        // Exited can be raised before the last output lines: wait (bounded) for both streams to end first.
-        _process.WaitForExit(5000);
-        _exited.TrySetResult(_process.ExitCode);
+        // Exited can be raised before the last lines of output have been read: Exited completes once both streams
+        // have ended, so that what a test reads then is all there is (bounded: a grandchild may hold a pipe open).
+        int exitCode;
+        try
+        {
+            exitCode = _process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            exitCode = -1;      // disposed meanwhile
+        }
+
+        await Task.WhenAny(Task.WhenAll(_outputClosed.Task, _errorClosed.Task), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        _exited.TrySetResult(exitCode);
     }
 
     private const int SigTerm = 15;
