@@ -27,8 +27,9 @@ public sealed class DrainDelayTests
         Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
 
+        // Not awaited here: the stop goes on while the test calls the draining server.
         var stopping = Stopwatch.StartNew();
-        await server.Server.StopAsync();
+        var stop = server.Server.StopAsync();
         Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, watch.ResponseStream.Current.Status);
 
@@ -44,6 +45,7 @@ public sealed class DrainDelayTests
 
         // A Watch call is in flight until its client ends it; ending it lets the stop finish at once.
         watch.Dispose();
+        await stop.WaitAsync(s_timeout);
         await server.Serving.WaitAsync(s_timeout);
         var stopped = stopping.Elapsed;
 
