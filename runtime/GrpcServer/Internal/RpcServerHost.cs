@@ -104,7 +104,14 @@ internal sealed class RpcServerHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
         builder.Logging.AddFilter("Grpc.AspNetCore", frameworkLevel);
 
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        var drainDelay = options.DrainDelay > TimeSpan.Zero ? options.DrainDelay : TimeSpan.Zero;
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout =
+            options.ShutdownTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : options.ShutdownTimeout + drainDelay);
+        if (drainDelay > TimeSpan.Zero)
+        {
+            builder.Services.AddSingleton<IHostedService>(provider => new DrainDelayService(drainDelay, provider.GetRequiredService<IHostApplicationLifetime>()));
+        }
+
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
 
         var certificate = LoadCertificate(options);
