@@ -8,7 +8,8 @@ public sealed class ParserTests
     private static ProtoFileNode ParseClean(string text)
     {
         var result = ProtoParser.Parse(text);
-        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
+        var errors = ProtoCheck.Errors(text);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
         return result.File;
     }
 
@@ -282,9 +283,7 @@ public sealed class ParserTests
     [InlineData("service S { rpc A(stream) returns (B); }", "expected the request message type of rpc 'A' after 'stream', found ')'")]
     public void Each_rule_violation_has_an_actionable_message(string text, string message)
     {
-        var result = ProtoParser.Parse(text);
-
-        Assert.Equal(message, Assert.Single(result.Errors).Message);
+        Assert.Equal(message, Assert.Single(ProtoCheck.Errors(text)).Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using GrpcServer.Generators.Parsing;
+using GrpcServer.Generators.Tests.Infrastructure;
 
 namespace GrpcServer.Generators.Tests;
 
@@ -36,9 +37,7 @@ public sealed class ValidatorTests
     [InlineData(Proto3 + "enum E { }", "enum 'E' must declare at least one value")]
     public void Rule_violation_is_reported_with_an_actionable_message(string text, string message)
     {
-        var result = ProtoParser.Parse(text);
-
-        var error = Assert.Single(result.Errors);
+        var error = Assert.Single(ProtoCheck.Errors(text));
         Assert.Equal(ProtoErrorKind.Semantic, error.Kind);
         Assert.Equal(message, error.Message);
     }
@@ -54,15 +53,13 @@ public sealed class ValidatorTests
     [InlineData("edition = \"2024\";\nexport message M { local message N {} export enum E { A = 0; } }\nlocal enum F { B = 0; }")]
     public void Valid_declarations_of_each_dialect_are_accepted(string text)
     {
-        Assert.Empty(ProtoParser.Parse(text).Errors);
+        Assert.Empty(ProtoCheck.Errors(text));
     }
 
     [Fact]
     public void Rule_violation_points_at_the_offending_token()
     {
-        var result = ProtoParser.Parse(Proto3 + "message M {\n  int32 a = 1;\n  string b = 1;\n}");
-
-        var error = Assert.Single(result.Errors);
+        var error = Assert.Single(ProtoCheck.Errors(Proto3 + "message M {\n  int32 a = 1;\n  string b = 1;\n}"));
         Assert.Equal((4, 14), (error.Span.Start.Line + 1, error.Span.Start.Column + 1));
     }
 }

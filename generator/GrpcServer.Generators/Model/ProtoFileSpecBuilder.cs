@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using GrpcServer.Generators.Diagnostics;
 using GrpcServer.Generators.Helpers;
@@ -15,7 +16,7 @@ internal static class ProtoFileSpecBuilder
         var file = result.File;
         var diagnostics = new List<DiagnosticInfo>();
         var hasSyntaxErrors = false;
-        foreach (var error in result.Errors)
+        foreach (var error in ProtoError.SortByPosition(result.Errors.Concat(ProtoValidator.Validate(file))))
         {
             hasSyntaxErrors |= error.Kind == ProtoErrorKind.Syntax;
             var descriptor = error.Kind == ProtoErrorKind.Syntax ? DiagnosticDescriptors.ProtoSyntaxError : DiagnosticDescriptors.InvalidProtoDeclaration;

@@ -4,10 +4,11 @@ using System.Globalization;
 namespace GrpcServer.Generators.Parsing;
 
 /// <summary>
-/// The rules of the .proto language that the grammar alone does not enforce, checked as protoc
-/// checks them, per syntax (proto2, proto3) or edition: labels, groups, defaults, map keys, field
-/// and enum numbers, reserved numbers and names. Problems are <see cref="ProtoErrorKind.Semantic"/>
-/// errors; nothing is thrown.
+/// The rules of the .proto language that the grammar alone does not enforce within one file, checked as
+/// protoc checks them, per syntax (proto2, proto3) or edition: the package statement, labels, groups,
+/// defaults, map keys, the ranges of integer literals, field and enum numbers, reserved numbers and
+/// names. Problems are <see cref="ProtoErrorKind.Semantic"/> errors; nothing is thrown. Rules that need
+/// other files (imports, names across files) are the resolver's.
 /// </summary>
 internal static class ProtoValidator
 {
@@ -23,10 +24,23 @@ internal static class ProtoValidator
         "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string",
     };
 
+    /// <summary>The rule violations of a parsed file, in text order.</summary>
+    public static IReadOnlyList<ProtoError> Validate(ProtoFileNode file)
+    {
+        var errors = new List<ProtoError>();
+        Validate(file, errors);
+        return ProtoError.SortByPosition(errors);
+    }
+
     public static void Validate(ProtoFileNode file, List<ProtoError> errors)
     {
         var dialect = file.Edition is not null ? Dialect.Editions : file.Syntax == "proto3" ? Dialect.Proto3 : Dialect.Proto2;
         var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors);
+        for (var i = 1; i < file.Packages.Count; i++)
+        {
+            errors.Add(new ProtoError(ProtoErrorKind.Semantic, $"the file already declares package '{file.Packages[0].Name}'; a file has at most one package statement", file.Packages[i].StatementSpan));
+        }
+
         foreach (var message in file.Messages)
         {
             validator.Message(message);
@@ -93,10 +107,12 @@ internal static class ProtoValidator
         public void Message(MessageNode message)
         {
             Visibility(message.Visibility, message.VisibilitySpan);
+            Ranges(message.ExtensionRanges, "extensions", ProtoParser.MaxFieldNumber);
+            Ranges(message.ReservedRanges, "reserved", ProtoParser.MaxFieldNumber);
             var numbers = new Dictionary<long, FieldNode>();
             foreach (var field in message.Fields)
             {
-                Field(field, inOneof: message.Oneofs.Exists(o => o.Fields.Contains(field)), extension: false);
+                Field(field, inOneof: field.InOneof, extension: false);
                 if (field.Number < 1)
                 {
                     continue;
@@ -167,9 +183,69 @@ internal static class ProtoValidator
             }
         }
 
+        /// <summary>The integer literals of ranges (each within [-max - 1, max]) and ranges that end before they start.</summary>
+        private void Ranges(List<NumberRange> ranges, string what, long max)
+        {
+            foreach (var range in ranges)
+            {
+                Integer(range.FromLiteral, -max - 1, max);
+                if (range.ToLiteral is { } to)
+                {
+                    Integer(to, -max - 1, max);
+                }
+
+                if (range.To < range.From)
+                {
+                    Error($"the {what} range {Invariant(range.From)} to {Invariant(range.To)} is empty: the end is less than the start", range.Span);
+                }
+            }
+        }
+
+        /// <summary>Reports an integer literal that does not fit 64 bits or [<paramref name="min"/>, <paramref name="max"/>].</summary>
+        private void Integer(IntegerLiteral literal, long min, long max)
+        {
+            if (literal.TooLarge)
+            {
+                Error($"integer '{literal.Text.TrimStart('-')}' is too large", literal.Span);
+            }
+            else if (!literal.Fits(min, max))
+            {
+                Error($"integer '{literal.Text}' is out of range [{Invariant(min)}, {Invariant(max)}]", literal.Span);
+            }
+        }
+
+        private void FieldNumber(FieldNode field)
+        {
+            var what = field.Group is not null ? $"group '{field.TypeName}'" : $"field '{field.Name}'";
+            Integer(field.NumberLiteral, long.MinValue, long.MaxValue);
+            if (field.Number < 1 || field.Number > ProtoParser.MaxFieldNumber)
+            {
+                Error($"the number of {what} must be between 1 and {Invariant(ProtoParser.MaxFieldNumber)}, not {Invariant(field.Number)}", field.NumberSpan);
+            }
+            else if (field.Number is >= 19_000 and <= 19_999)
+            {
+                Error($"the number of {what} is {Invariant(field.Number)}; numbers 19000 to 19999 are reserved for the protobuf implementation", field.NumberSpan);
+            }
+        }
+
         private void Field(FieldNode field, bool inOneof, bool extension)
         {
             var isMap = field.MapKeyType is not null;
+            FieldNumber(field);
+            if (field.Label != FieldLabel.None && inOneof)
+            {
+                Error($"fields in a oneof take no label; remove '{LabelText(field.Label)}'", field.LabelSpan);
+            }
+
+            if (field.Label != FieldLabel.None && isMap)
+            {
+                Error("map fields take no label (they are always repeated)", field.LabelSpan);
+            }
+
+            if (field.Group is not null && !(field.TypeName[0] is >= 'A' and <= 'Z'))
+            {
+                Error($"group name '{field.TypeName}' must start with a capital letter", field.TypeSpan);
+            }
             switch (_dialect)
             {
                 case Dialect.Proto2:
@@ -235,6 +311,12 @@ internal static class ProtoValidator
         public void Enum(EnumNode @enum)
         {
             Visibility(@enum.Visibility, @enum.VisibilitySpan);
+            Ranges(@enum.ReservedRanges, "reserved", int.MaxValue);
+            foreach (var value in @enum.Values)
+            {
+                Integer(value.NumberLiteral, int.MinValue, int.MaxValue);
+            }
+
             if (@enum.Values.Count == 0)
             {
                 Error($"enum '{@enum.Name}' must declare at least one value", @enum.NameSpan);
@@ -285,5 +367,12 @@ internal static class ProtoValidator
         private void Error(string message, SourceSpan span) => _errors.Add(new ProtoError(ProtoErrorKind.Semantic, message, span));
 
         private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string LabelText(FieldLabel label) => label switch
+        {
+            FieldLabel.Optional => "optional",
+            FieldLabel.Required => "required",
+            _ => "repeated",
+        };
     }
 }
