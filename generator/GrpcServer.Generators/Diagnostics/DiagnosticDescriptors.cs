@@ -66,6 +66,20 @@ internal static class DiagnosticDescriptors
         "the GrpcServer generator failed while {0}, so some generated code is missing: {1}",
         DiagnosticSeverity.Error);
 
+    /// <summary>GRPCSRV009: a custom option that does not resolve to an extension of the element's options message, or a value of the wrong type.</summary>
+    public static readonly DiagnosticDescriptor UnknownOption = Create(
+        "GRPCSRV009",
+        "Unknown custom option or wrong option value",
+        "{0}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV010: a name protoc accepts but its C# generator turns into code that does not compile.</summary>
+    public static readonly DiagnosticDescriptor ProtocCSharpNameProblem = Create(
+        "GRPCSRV010",
+        "Name breaks protoc's C# output",
+        "{0}",
+        DiagnosticSeverity.Warning);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [ProtoSyntaxError.Id] = ProtoSyntaxError,
@@ -76,6 +90,8 @@ internal static class DiagnosticDescriptors
         [DuplicateName.Id] = DuplicateName,
         [GeneratedNameClash.Id] = GeneratedNameClash,
         [InternalError.Id] = InternalError,
+        [UnknownOption.Id] = UnknownOption,
+        [ProtocCSharpNameProblem.Id] = ProtocCSharpNameProblem,
     };
 
     /// <summary>All descriptors, in ID order.</summary>

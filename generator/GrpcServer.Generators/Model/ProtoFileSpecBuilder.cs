@@ -35,17 +35,13 @@ internal static class ProtoFileSpecBuilder
 
         var @namespace = CSharpNaming.GetNamespace(package, csharpNamespace);
         var context = new BuildContext(input.Path, package, @namespace, GetDefaultVisibility(file), diagnostics);
-        if (package.Length > 0)
+        foreach (var scope in CSharpNaming.PackagePrefixes(package))
         {
-            var prefix = string.Empty;
-            foreach (var part in package.Split('.'))
-            {
-                prefix = prefix.Length == 0 ? part : prefix + "." + part;
-                context.Declared[prefix] = new Declaration("a package", file.PackageSpan ?? default);
-            }
+            context.Declared[scope] = new Declaration("a package", file.PackageSpan ?? default);
         }
 
         var prefixForTypes = package.Length == 0 ? string.Empty : package + ".";
+        AddOptions(context, file.Options, OptionTarget.File, prefixForTypes + "_");
         foreach (var message in file.Messages)
         {
             AddMessage(context, message, prefixForTypes, topLevel: true);
@@ -66,6 +62,7 @@ internal static class ProtoFileSpecBuilder
         {
             var fullName = prefixForTypes + service.Name;
             context.Declare(fullName, "a service", service.NameSpan);
+            AddOptions(context, service.Options, OptionTarget.Service, fullName + "._");
             var rpcs = new List<RpcSpec>();
             foreach (var rpc in service.Rpcs)
             {
@@ -73,6 +70,8 @@ internal static class ProtoFileSpecBuilder
                 {
                     continue;
                 }
+
+                AddOptions(context, rpc.Options, OptionTarget.Method, fullName + "." + rpc.Name + "._");
 
                 rpcs.Add(new RpcSpec(
                     rpc.Name,
@@ -104,7 +103,37 @@ internal static class ProtoFileSpecBuilder
             context.EnumValues.ToEquatableArray(),
             context.TypeReferences.ToEquatableArray(),
             context.MapEntries.ToEquatableArray(),
-            diagnostics.ToEquatableArray());
+            diagnostics.ToEquatableArray(),
+            file.Edition is not null ? "editions" : file.Syntax ?? "proto2",
+            context.Extensions.ToEquatableArray(),
+            context.CustomOptions.ToEquatableArray());
+    }
+
+    /// <summary>Records the options of one element whose names have an extension part, for the resolver to look up.</summary>
+    private static void AddOptions(BuildContext context, List<OptionNode> options, OptionTarget target, string scope)
+    {
+        foreach (var option in options)
+        {
+            var parts = ProtoValidator.SplitOptionName(option.Name);
+            var index = parts[0].StartsWith("(", System.StringComparison.Ordinal) ? 0
+                : parts.Count > 1 && parts[0] == "features" && parts[1].StartsWith("(", System.StringComparison.Ordinal) ? 1
+                : -1;
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var extension = parts[index].Substring(1, parts[index].Length - 2);
+            context.CustomOptions.Add(new CustomOptionSpec(
+                option.Name,
+                extension,
+                IsLast: index == parts.Count - 1,
+                index == 0 ? BuiltInOptions.MessageName(target) : "google.protobuf.FeatureSet",
+                scope,
+                option.Kind,
+                option.Value,
+                option.Span));
+        }
     }
 
     /// <summary>
@@ -153,24 +182,35 @@ internal static class ProtoFileSpecBuilder
         var fullName = prefix + message.Name;
         if (context.Declare(fullName, "a message", message.NameSpan))
         {
+            var ranges = new List<ExtensionRangeSpec>();
+            foreach (var range in message.ExtensionRanges)
+            {
+                ranges.Add(new ExtensionRangeSpec(range.From, range.To));
+            }
+
             context.Types.Add(new TypeSpec(
                 fullName,
                 CSharpNaming.GetClassName(fullName, context.Package, context.Namespace),
                 ProtoTypeKind.Message,
                 message.NameSpan,
-                GetVisibility(context, message.Visibility, topLevel)));
+                GetVisibility(context, message.Visibility, topLevel),
+                ranges.ToEquatableArray()));
         }
 
         var nestedPrefix = fullName + ".";
+        AddOptions(context, message.Options, OptionTarget.Message, nestedPrefix + "_");
+        AddOptions(context, message.ExtensionRangeOptions, OptionTarget.ExtensionRange, nestedPrefix + "_");
         foreach (var oneof in message.Oneofs)
         {
             context.Declare(nestedPrefix + oneof.Name, "a oneof", oneof.NameSpan);
+            AddOptions(context, oneof.Options, OptionTarget.Oneof, nestedPrefix + oneof.Name + "._");
         }
 
         foreach (var field in message.Fields)
         {
             context.Declare(nestedPrefix + field.Name, "a field", field.NameSpan);
             AddFieldType(context, field, nestedPrefix, $"field '{field.Name}' of message '{fullName}'");
+            AddOptions(context, field.Options, OptionTarget.Field, nestedPrefix + field.Name + "._");
         }
 
         // protoc declares a nested entry message for each map field; it takes the name in the message's scope.
@@ -210,6 +250,18 @@ internal static class ProtoFileSpecBuilder
         {
             context.Declare(prefix + field.Name, "an extension", field.NameSpan);
             AddFieldType(context, field, prefix, $"extension '{field.Name}'");
+            AddOptions(context, field.Options, OptionTarget.Field, prefix + field.Name + "._");
+            if (field.Name.Length > 0)
+            {
+                context.Extensions.Add(new ExtensionSpec(
+                    prefix + field.Name,
+                    extend.Extendee,
+                    prefix + field.Name,
+                    field.MapValueType ?? field.TypeName,
+                    field.Label == FieldLabel.Repeated,
+                    field.Number,
+                    field.NumberSpan));
+            }
         }
 
         foreach (var group in extend.Groups)
@@ -224,7 +276,16 @@ internal static class ProtoFileSpecBuilder
         var type = field.MapKeyType is not null ? field.MapValueType : field.Group is null ? field.TypeName : null;
         if (type is { Length: > 0 } && !ProtoParser.IsScalarType(type) && field.Name.Length > 0)
         {
-            context.TypeReferences.Add(new FieldTypeSpec(type, prefix + field.Name, where, IsExtendee: false, field.TypeSpan));
+            DefaultValueSpec? @default = null;
+            foreach (var option in field.Options)
+            {
+                if (option.Name == "default" && field.MapKeyType is null)
+                {
+                    @default = new DefaultValueSpec(option.Kind, option.Value, option.Span);
+                }
+            }
+
+            context.TypeReferences.Add(new FieldTypeSpec(type, prefix + field.Name, where, IsExtendee: false, field.TypeSpan, @default));
         }
     }
 
@@ -233,17 +294,27 @@ internal static class ProtoFileSpecBuilder
         var fullName = prefix + @enum.Name;
         if (context.Declare(fullName, "an enum", @enum.NameSpan))
         {
+            var names = new List<string>();
+            foreach (var value in @enum.Values)
+            {
+                names.Add(value.Name);
+            }
+
             context.Types.Add(new TypeSpec(
                 fullName,
                 CSharpNaming.GetClassName(fullName, context.Package, context.Namespace),
                 ProtoTypeKind.Enum,
                 @enum.NameSpan,
-                GetVisibility(context, @enum.Visibility, topLevel)));
+                GetVisibility(context, @enum.Visibility, topLevel),
+                EnumValues: names.ToEquatableArray()));
         }
+
+        AddOptions(context, @enum.Options, OptionTarget.Enum, fullName + "._");
 
         // Enum values are scoped beside their enum (C++ style), not inside it.
         foreach (var value in @enum.Values)
         {
+            AddOptions(context, value.Options, OptionTarget.EnumValue, fullName + "." + value.Name + "._");
             if (context.Declare(prefix + value.Name, "an enum value", value.NameSpan))
             {
                 context.EnumValues.Add(prefix + value.Name);
@@ -309,6 +380,10 @@ internal static class ProtoFileSpecBuilder
         public List<string> MapEntries { get; } = new();
 
         public List<FieldTypeSpec> TypeReferences { get; } = new();
+
+        public List<ExtensionSpec> Extensions { get; } = new();
+
+        public List<CustomOptionSpec> CustomOptions { get; } = new();
 
         public Dictionary<string, Declaration> Declared { get; } = new(System.StringComparer.Ordinal);
 

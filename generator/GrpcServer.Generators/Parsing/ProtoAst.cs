@@ -258,6 +258,9 @@ internal sealed class MessageNode
 
     public List<NumberRange> ExtensionRanges { get; } = new();
 
+    /// <summary>The options written after extension ranges (<c>extensions 1 to 9 [declaration = {...}];</c>): <c>ExtensionRangeOptions</c>.</summary>
+    public List<OptionNode> ExtensionRangeOptions { get; } = new();
+
     public List<NumberRange> ReservedRanges { get; } = new();
 
     public List<string> ReservedNames { get; } = new();

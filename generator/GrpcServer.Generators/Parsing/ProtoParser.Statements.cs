@@ -289,7 +289,7 @@ internal sealed partial class ProtoParser
                 case "extensions":
                     Next();
                     return ParseRanges(message.ExtensionRanges, "extensions", MaxFieldNumber) &&
-                        ParseBracketOptions(message.Options) &&
+                        ParseBracketOptions(message.ExtensionRangeOptions) &&
                         ExpectSemicolon("after the extension ranges");
                 case "reserved":
                     Next();

@@ -10,7 +10,7 @@ namespace GrpcServer.Generators.Parsing;
 /// names. Problems are <see cref="ProtoErrorKind.Semantic"/> errors; nothing is thrown. Rules that need
 /// other files (imports, names across files) are the resolver's.
 /// </summary>
-internal static class ProtoValidator
+internal static partial class ProtoValidator
 {
     private enum Dialect
     {
@@ -35,7 +35,8 @@ internal static class ProtoValidator
     public static void Validate(ProtoFileNode file, List<ProtoError> errors)
     {
         var dialect = file.Edition is not null ? Dialect.Editions : file.Syntax == "proto3" ? Dialect.Proto3 : Dialect.Proto2;
-        var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors);
+        var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors) { File = file };
+        validator.FileRules(file);
         for (var i = 1; i < file.Packages.Count; i++)
         {
             errors.Add(new ProtoError(ProtoErrorKind.Semantic, $"the file already declares package '{file.Packages[0].Name}'; a file has at most one package statement", file.Packages[i].StatementSpan));
@@ -79,13 +80,15 @@ internal static class ProtoValidator
         return closed;
     }
 
-    private sealed class Context
+    private sealed partial class Context
     {
         private readonly Dialect _dialect;
         private readonly bool _enumsClosedByDefault;
         private readonly bool _supportsVisibility;
         private readonly string _fileKind;
         private readonly List<ProtoError> _errors;
+
+        public ProtoFileNode File { get; init; } = new();
 
         public Context(Dialect dialect, bool enumsClosedByDefault, bool supportsVisibility, string fileKind, List<ProtoError> errors)
         {
@@ -109,6 +112,14 @@ internal static class ProtoValidator
             Visibility(message.Visibility, message.VisibilitySpan);
             Ranges(message.ExtensionRanges, "extensions", ProtoParser.MaxFieldNumber);
             Ranges(message.ReservedRanges, "reserved", ProtoParser.MaxFieldNumber);
+            Options(message.Options, OptionTarget.Message);
+            Options(message.ExtensionRangeOptions, OptionTarget.ExtensionRange);
+            foreach (var oneof in message.Oneofs)
+            {
+                Options(oneof.Options, OptionTarget.Oneof);
+            }
+
+            JsonNames(message);
             var numbers = new Dictionary<long, FieldNode>();
             foreach (var field in message.Fields)
             {
@@ -232,6 +243,8 @@ internal static class ProtoValidator
         {
             var isMap = field.MapKeyType is not null;
             FieldNumber(field);
+            Options(field.Options, OptionTarget.Field);
+            FieldOptions(field, extension);
             if (field.Label != FieldLabel.None && inOneof)
             {
                 Error($"fields in a oneof take no label; remove '{LabelText(field.Label)}'", field.LabelSpan);
@@ -312,9 +325,11 @@ internal static class ProtoValidator
         {
             Visibility(@enum.Visibility, @enum.VisibilitySpan);
             Ranges(@enum.ReservedRanges, "reserved", int.MaxValue);
+            Options(@enum.Options, OptionTarget.Enum);
             foreach (var value in @enum.Values)
             {
                 Integer(value.NumberLiteral, int.MinValue, int.MaxValue);
+                Options(value.Options, OptionTarget.EnumValue);
             }
 
             if (@enum.Values.Count == 0)

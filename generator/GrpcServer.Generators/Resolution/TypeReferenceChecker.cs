@@ -1,0 +1,71 @@
+using GrpcServer.Generators.Diagnostics;
+using GrpcServer.Generators.Model;
+using GrpcServer.Generators.Parsing;
+
+namespace GrpcServer.Generators.Resolution;
+
+/// <summary>
+/// Checks that the types named by fields, map values, extensions and <c>extend</c> exist and are visible, as protoc
+/// does (it looks field types up in <c>LOOKUP_TYPES</c> mode, skipping fields and services that have the name), and
+/// that a field's <c>[default = ...]</c> fits its message or enum type. Nothing is generated from fields; this only
+/// reports the mistakes protoc would reject the file for.
+/// </summary>
+internal sealed class TypeReferenceChecker
+{
+    private readonly ResolutionContext _context;
+
+    public TypeReferenceChecker(ResolutionContext context) => _context = context;
+
+    public void Check(ProtoFileSpec file)
+    {
+        foreach (var reference in file.TypeReferences)
+        {
+            var typesOnly = !reference.IsExtendee;
+            var symbol = _context.Lookup(file, reference.Name, reference.Scope, typesOnly);
+            string? problem;
+            if (symbol is null)
+            {
+                problem = _context.ExplainUnknown(file, reference.Name, reference.Scope, typesOnly);
+            }
+            else if (symbol.Visibility != TypeVisibility.Exported && symbol.File != file)
+            {
+                problem = ResolutionContext.ExplainLocal(symbol);
+            }
+            else if (reference.IsExtendee ? symbol.Kind is not (SymbolKind.Message or SymbolKind.MapEntry) : !symbol.IsType)
+            {
+                problem = $"; '{symbol.FullName}' is {Symbol.WithArticle(symbol.Kind)}, not a message{(reference.IsExtendee ? " (only messages can be extended)" : " or enum")}";
+            }
+            else
+            {
+                if (reference.Default is { } @default)
+                {
+                    Default(file, reference, symbol, @default);
+                }
+
+                continue;
+            }
+
+            _context.Report(DiagnosticDescriptors.UnknownType.Id, file, reference.Span, reference.Name, reference.Context, problem);
+        }
+    }
+
+    /// <summary>A message has no default; an enum's default is the name of one of its values.</summary>
+    private void Default(ProtoFileSpec file, FieldTypeSpec reference, Symbol type, DefaultValueSpec @default)
+    {
+        if (type.Kind != SymbolKind.Enum)
+        {
+            _context.Report(DiagnosticDescriptors.InvalidProtoDeclaration.Id, file, @default.Span, $"{reference.Context} is a message field, so it cannot have a default value");
+            return;
+        }
+
+        var values = type.Type!.EnumValues;
+        if (@default.Kind != OptionValueKind.Identifier || (!values.IsEmpty && !values.ToImmutableArray().Contains(@default.Value)))
+        {
+            _context.Report(
+                DiagnosticDescriptors.InvalidProtoDeclaration.Id,
+                file,
+                @default.Span,
+                $"the default value of {reference.Context} must be a value of enum '{type.FullName}' ({string.Join(", ", values)}), not '{@default.Value}'");
+        }
+    }
+}
