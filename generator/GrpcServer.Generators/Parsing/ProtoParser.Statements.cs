@@ -327,11 +327,7 @@ internal sealed partial class ProtoParser
         return Expect('{', $"after oneof name '{name.Text}'") &&
             ParseNestedBlock($"oneof '{name.Text}'", () =>
             {
-                if (TryConsume(';'))
-                {
-                    return true;
-                }
-
+                // As in protoc, an empty statement (';') is allowed in a message, an enum and a service, not here.
                 if (Current.IsIdentifier("option"))
                 {
                     return ParseOptionStatement(oneof.Options);
@@ -592,9 +588,10 @@ internal sealed partial class ProtoParser
             return null;
         }
 
+        // As in protoc, an empty statement (';') is allowed in a message, an enum and a service, not in an extend block.
         var node = new ExtendNode(extendee, span);
         return Expect('{', $"after 'extend {extendee}'") &&
-            ParseNestedBlock($"'extend {extendee}'", () => TryConsume(';') || Add(node.Fields, ParseField(node.Groups, inOneof: false)))
+            ParseNestedBlock($"'extend {extendee}'", () => Add(node.Fields, ParseField(node.Groups, inOneof: false)))
             ? node
             : null;
     }

@@ -85,9 +85,17 @@ internal static partial class ProtoValidator
         /// </summary>
         public void Options(List<OptionNode> options, OptionTarget target)
         {
+            var set = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (var option in options)
             {
                 var parts = SplitOptionName(option.Name);
+                if (!parts[0].StartsWith("(", System.StringComparison.Ordinal) && !(parts.Count > 1 && parts[1].StartsWith("(", System.StringComparison.Ordinal)) &&
+                    option.Name is not ("targets" or "edition_defaults" or "declaration" or "uninterpreted_option") && !set.Add(option.Name))
+                {
+                    Error($"option '{option.Name}' is already set on this {BuiltInOptions.ElementName(target)}; set it once", option.Span);
+                    continue;
+                }
+
                 if (parts[0] == "features")
                 {
                     FeatureOption(option, parts, target);

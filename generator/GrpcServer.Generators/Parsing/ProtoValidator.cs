@@ -37,6 +37,7 @@ internal static partial class ProtoValidator
         var dialect = file.Edition is not null ? Dialect.Editions : file.Syntax == "proto3" ? Dialect.Proto3 : Dialect.Proto2;
         var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors) { File = file };
         validator.FileRules(file);
+        validator.FileNames(file);
         for (var i = 1; i < file.Packages.Count; i++)
         {
             errors.Add(new ProtoError(ProtoErrorKind.Semantic, $"the file already declares package '{file.Packages[0].Name}'; a file has at most one package statement", file.Packages[i].StatementSpan));
@@ -109,9 +110,21 @@ internal static partial class ProtoValidator
 
         public void Message(MessageNode message)
         {
+            var outerNames = EnterNames("message", message.Name, message.Options, message.NameSpan);
+            foreach (var oneof in message.Oneofs)
+            {
+                SnakeName("oneof", oneof.Name, oneof.Options, oneof.NameSpan, upper: false);
+            }
+
+            MessageRules(message);
+            ExitNames(outerNames);
+        }
+
+        private void MessageRules(MessageNode message)
+        {
             Visibility(message.Visibility, message.VisibilitySpan);
-            Ranges(message.ExtensionRanges, "extensions", ProtoParser.MaxFieldNumber);
             Ranges(message.ReservedRanges, "reserved", ProtoParser.MaxFieldNumber);
+            Ranges(message.ExtensionRanges, "extensions", ProtoParser.MaxFieldNumber, message.ReservedRanges, "reserved");
             Options(message.Options, OptionTarget.Message);
             Options(message.ExtensionRangeOptions, OptionTarget.ExtensionRange);
             foreach (var oneof in message.Oneofs)
@@ -194,11 +207,33 @@ internal static partial class ProtoValidator
             }
         }
 
-        /// <summary>The integer literals of ranges (each within [-max - 1, max]) and ranges that end before they start.</summary>
-        private void Ranges(List<NumberRange> ranges, string what, long max)
+        /// <summary>
+        /// The integer literals of ranges (each within [-max - 1, max]), ranges that end before they start, field number
+        /// ranges below 1, and ranges that overlap a range before them (of <paramref name="earlier"/> too).
+        /// </summary>
+        private void Ranges(List<NumberRange> ranges, string what, long max, List<NumberRange>? earlier = null, string? earlierWhat = null)
         {
-            foreach (var range in ranges)
+            for (var i = 0; i < ranges.Count; i++)
             {
+                var range = ranges[i];
+                if (max == ProtoParser.MaxFieldNumber && range.From < 1)
+                {
+                    Error($"{what} numbers must be positive integers, not {Invariant(range.From)}", range.Span);
+                    continue;
+                }
+
+                if (range.To >= range.From)
+                {
+                    bool Overlaps(NumberRange r) => r.To >= r.From && r.From <= range.To && range.From <= r.To;
+                    var overlap = ranges.FindIndex(0, i, Overlaps);
+                    var earlierOverlap = overlap < 0 && earlier is not null ? earlier.FindIndex(Overlaps) : -1;
+                    if (overlap >= 0 || earlierOverlap >= 0)
+                    {
+                        var other = overlap >= 0 ? ranges[overlap] : earlier![earlierOverlap];
+                        Error($"the {what} range {Describe(range)} overlaps the {(overlap >= 0 ? what : earlierWhat)} range {Describe(other)}", range.Span);
+                    }
+                }
+
                 Integer(range.FromLiteral, -max - 1, max);
                 if (range.ToLiteral is { } to)
                 {
@@ -242,6 +277,11 @@ internal static partial class ProtoValidator
         private void Field(FieldNode field, bool inOneof, bool extension)
         {
             var isMap = field.MapKeyType is not null;
+            if (field.Group is null)
+            {
+                SnakeName("field", field.Name, field.Options, field.NameSpan, upper: false);
+            }
+
             FieldNumber(field);
             Options(field.Options, OptionTarget.Field);
             FieldOptions(field, extension);
@@ -323,6 +363,18 @@ internal static partial class ProtoValidator
 
         public void Enum(EnumNode @enum)
         {
+            var outerNames = EnterNames("enum", @enum.Name, @enum.Options, @enum.NameSpan);
+            foreach (var value in @enum.Values)
+            {
+                SnakeName("enum value", value.Name, value.Options, value.NameSpan, upper: true);
+            }
+
+            EnumRules(@enum);
+            ExitNames(outerNames);
+        }
+
+        private void EnumRules(EnumNode @enum)
+        {
             Visibility(@enum.Visibility, @enum.VisibilitySpan);
             Ranges(@enum.ReservedRanges, "reserved", int.MaxValue);
             Options(@enum.Options, OptionTarget.Enum);
@@ -349,11 +401,13 @@ internal static partial class ProtoValidator
             }
 
             var allowAlias = @enum.Options.Exists(o => o.Name == "allow_alias" && o.Value == "true");
+            var aliases = 0;
             var numbers = new Dictionary<long, EnumValueNode>();
             foreach (var value in @enum.Values)
             {
                 if (numbers.TryGetValue(value.Number, out var first))
                 {
+                    aliases++;
                     if (!allowAlias)
                     {
                         Error($"enum value '{value.Name}' has number {Invariant(value.Number)}, already used by '{first.Name}'; set 'option allow_alias = true;' in enum '{@enum.Name}' to allow aliases", value.NumberSpan);
@@ -377,11 +431,19 @@ internal static partial class ProtoValidator
                     Error($"enum value name '{value.Name}' is reserved in enum '{@enum.Name}'", value.NameSpan);
                 }
             }
+
+            if (allowAlias && aliases == 0)
+            {
+                Error($"enum '{@enum.Name}' sets 'option allow_alias = true;' but no two of its values share a number; remove the option", @enum.NameSpan);
+            }
         }
 
         private void Error(string message, SourceSpan span) => _errors.Add(new ProtoError(ProtoErrorKind.Semantic, message, span));
 
         private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Describe(NumberRange range) =>
+            range.From == range.To ? Invariant(range.From) : Invariant(range.From) + " to " + (range.To == ProtoParser.MaxFieldNumber || range.To == int.MaxValue ? "max" : Invariant(range.To));
 
         private static string LabelText(FieldLabel label) => label switch
         {

@@ -23,6 +23,7 @@ internal sealed class OptionChecker
         }
 
         var visible = _context.Imports.VisibleForOptions(file);
+        var set = new System.Collections.Generic.HashSet<(string Scope, string OptionsMessage, string Name)>();
         foreach (var option in file.CustomOptions)
         {
             var symbol = SymbolTable.Lookup(option.Extension, option.Scope, name => _context.Symbols.Find(name, visible), typesOnly: false, out _);
@@ -45,6 +46,12 @@ internal sealed class OptionChecker
             if (extendee is null || extendee.FullName != option.OptionsMessage)
             {
                 Report(file, option, $"option '{option.Name}': extension '{extension.FullName}' extends '{extendee?.FullName ?? extension.Extendee}', so it is not an option of this element ({option.OptionsMessage})");
+                continue;
+            }
+
+            if (!(option.IsLast && extension.Repeated) && !set.Add((option.Scope, option.OptionsMessage, option.Name)))
+            {
+                Report(file, option, $"option '{option.Name}' is already set on this element; set it once (only a repeated option may be set again)");
                 continue;
             }
 
