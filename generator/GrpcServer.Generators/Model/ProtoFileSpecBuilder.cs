@@ -19,8 +19,12 @@ internal static class ProtoFileSpecBuilder
         foreach (var error in ProtoError.SortByPosition(result.Errors.Concat(ProtoValidator.Validate(file))))
         {
             hasSyntaxErrors |= error.Kind == ProtoErrorKind.Syntax;
-            var descriptor = error.Kind == ProtoErrorKind.Syntax ? DiagnosticDescriptors.ProtoSyntaxError : DiagnosticDescriptors.InvalidProtoDeclaration;
-            diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, input.Path, error.Span, error.Message));
+            diagnostics.Add(error.Kind switch
+            {
+                ProtoErrorKind.Syntax => DiagnosticInfo.Create(DiagnosticDescriptors.ProtoSyntaxError.Id, input.Path, error.Span, error.Message),
+                ProtoErrorKind.DuplicateName => DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName.Id, input.Path, error.Span, error.Message, error.Detail ?? string.Empty),
+                _ => DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProtoDeclaration.Id, input.Path, error.Span, error.Message),
+            });
         }
 
         var package = file.Package ?? string.Empty;
@@ -34,11 +38,8 @@ internal static class ProtoFileSpecBuilder
         }
 
         var @namespace = CSharpNaming.GetNamespace(package, csharpNamespace);
-        var context = new BuildContext(input.Path, package, @namespace, GetDefaultVisibility(file), diagnostics);
-        foreach (var scope in CSharpNaming.PackagePrefixes(package))
-        {
-            context.Declared[scope] = new Declaration("a package", file.PackageSpan ?? default);
-        }
+        // A name declared twice is the validator's to report; the spec keeps the first declaration of each.
+        var context = new BuildContext(package, @namespace, GetDefaultVisibility(file), ProtoDeclarations.Firsts(ProtoDeclarations.Of(file)));
 
         var prefixForTypes = package.Length == 0 ? string.Empty : package + ".";
         AddOptions(context, file.Options, OptionTarget.File, prefixForTypes + "_");
@@ -218,7 +219,7 @@ internal static class ProtoFileSpecBuilder
         {
             if (field.MapKeyType is not null && field.Name.Length > 0)
             {
-                var entry = nestedPrefix + MapEntryName(field.Name);
+                var entry = nestedPrefix + ProtoDeclarations.MapEntryName(field.Name);
                 if (context.Declare(entry, $"the entry type of map field '{field.Name}'", field.NameSpan))
                 {
                     context.MapEntries.Add(entry);
@@ -322,29 +323,6 @@ internal static class ProtoFileSpecBuilder
         }
     }
 
-    /// <summary>protoc's <c>MapEntryName</c>: <c>my_labels</c> to <c>MyLabelsEntry</c>.</summary>
-    internal static string MapEntryName(string fieldName)
-    {
-        var builder = new System.Text.StringBuilder(fieldName.Length + 5);
-        var capitalizeNext = true;
-        foreach (var c in fieldName)
-        {
-            if (c == '_')
-            {
-                capitalizeNext = true;
-            }
-            else
-            {
-                builder.Append(capitalizeNext && c is >= 'a' and <= 'z' ? (char)(c - 'a' + 'A') : c);
-                capitalizeNext = false;
-            }
-        }
-
-        return builder.Append("Entry").ToString();
-    }
-
-    private readonly record struct Declaration(string What, SourceSpan Span);
-
     private enum DefaultVisibility
     {
         ExportAll,
@@ -354,24 +332,21 @@ internal static class ProtoFileSpecBuilder
 
     private sealed class BuildContext
     {
-        public BuildContext(string path, string package, string @namespace, DefaultVisibility defaultVisibility, List<DiagnosticInfo> diagnostics)
+        private readonly HashSet<(string FullName, int Offset)> _firsts;
+
+        public BuildContext(string package, string @namespace, DefaultVisibility defaultVisibility, HashSet<(string FullName, int Offset)> firsts)
         {
-            Path = path;
             Package = package;
             Namespace = @namespace;
             DefaultVisibility = defaultVisibility;
-            Diagnostics = diagnostics;
+            _firsts = firsts;
         }
 
         public DefaultVisibility DefaultVisibility { get; }
 
-        public string Path { get; }
-
         public string Package { get; }
 
         public string Namespace { get; }
-
-        public List<DiagnosticInfo> Diagnostics { get; }
 
         public List<TypeSpec> Types { get; } = new();
 
@@ -385,24 +360,7 @@ internal static class ProtoFileSpecBuilder
 
         public List<CustomOptionSpec> CustomOptions { get; } = new();
 
-        public Dictionary<string, Declaration> Declared { get; } = new(System.StringComparer.Ordinal);
-
-        /// <summary>Records a declaration; reports and returns <c>false</c> when the name is taken.</summary>
-        public bool Declare(string fullName, string what, SourceSpan span)
-        {
-            if (Declared.TryGetValue(fullName, out var existing))
-            {
-                Diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.DuplicateName.Id,
-                    Path,
-                    span,
-                    fullName,
-                    $"as {existing.What} at line {(existing.Span.Start.Line + 1).ToString(CultureInfo.InvariantCulture)}"));
-                return false;
-            }
-
-            Declared.Add(fullName, new Declaration(what, span));
-            return true;
-        }
+        /// <summary>Whether this is the first declaration of <paramref name="fullName"/> in the file (the one the spec keeps).</summary>
+        public bool Declare(string fullName, string what, SourceSpan span) => _firsts.Contains((fullName, span.Start.Offset));
     }
 }

@@ -38,6 +38,19 @@ internal static partial class ProtoValidator
         var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors) { File = file };
         validator.FileRules(file);
         validator.FileNames(file);
+        var firstDeclarations = new Dictionary<string, Declaration>(System.StringComparer.Ordinal);
+        foreach (var declaration in ProtoDeclarations.Of(file))
+        {
+            if (firstDeclarations.TryGetValue(declaration.FullName, out var first))
+            {
+                errors.Add(new ProtoError(ProtoErrorKind.DuplicateName, declaration.FullName, declaration.Span, $"as {first.What} at line {Invariant(first.Span.Start.Line + 1)}"));
+            }
+            else
+            {
+                firstDeclarations.Add(declaration.FullName, declaration);
+            }
+        }
+
         for (var i = 1; i < file.Packages.Count; i++)
         {
             errors.Add(new ProtoError(ProtoErrorKind.Semantic, $"the file already declares package '{file.Packages[0].Name}'; a file has at most one package statement", file.Packages[i].StatementSpan));
@@ -58,6 +71,8 @@ internal static partial class ProtoValidator
             validator.Extend(extend);
         }
     }
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Whether the file's edition has <c>export</c> and <c>local</c> (2024 and later).</summary>
     internal static bool SupportsVisibility(ProtoFileNode file) =>
