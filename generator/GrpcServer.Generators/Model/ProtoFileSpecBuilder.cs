@@ -22,7 +22,13 @@ internal static class ProtoFileSpecBuilder
             diagnostics.Add(error.Kind switch
             {
                 ProtoErrorKind.Syntax => DiagnosticInfo.Create(DiagnosticDescriptors.ProtoSyntaxError.Id, input.Path, error.Span, error.Message),
-                ProtoErrorKind.DuplicateName => DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName.Id, input.Path, error.Span, error.Message, error.Detail ?? string.Empty),
+                ProtoErrorKind.DuplicateName => DiagnosticInfo.Create(
+                    DiagnosticDescriptors.DuplicateName.Key(),
+                    input.Path,
+                    error.Span,
+                    error.Message,
+                    error.FirstDeclaration?.What ?? string.Empty,
+                    (error.FirstDeclaration?.Line ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 _ => DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProtoDeclaration.Id, input.Path, error.Span, error.Message),
             });
         }

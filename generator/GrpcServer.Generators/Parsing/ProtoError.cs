@@ -12,7 +12,7 @@ internal enum ProtoErrorKind
     /// <summary>The syntax is valid, but the declaration breaks a rule of the .proto language: found by the validator.</summary>
     Semantic,
 
-    /// <summary>A name declared twice in the file (<see cref="ProtoError.Message"/> is the full name, <see cref="ProtoError.Detail"/> the first declaration): found by the validator.</summary>
+    /// <summary>A name declared twice in the file (<see cref="ProtoError.Message"/> is the full name; <see cref="ProtoError.FirstDeclaration"/> says what it was first declared as, and where): found by the validator.</summary>
     DuplicateName,
 }
 
@@ -20,10 +20,10 @@ internal enum ProtoErrorKind
 /// <param name="Kind">Syntax, a broken rule, or a name declared twice.</param>
 /// <param name="Message">What is wrong; for <see cref="ProtoErrorKind.DuplicateName"/> the name.</param>
 /// <param name="Span">Where.</param>
-/// <param name="Detail">For <see cref="ProtoErrorKind.DuplicateName"/>, where the name was declared first (<c>as a message at line 2</c>).</param>
-internal readonly record struct ProtoError(ProtoErrorKind Kind, string Message, SourceSpan Span, string? Detail = null)
+/// <param name="FirstDeclaration">For <see cref="ProtoErrorKind.DuplicateName"/>, what the name was first declared as (<c>a message</c>) and on which line (1-based).</param>
+internal readonly record struct ProtoError(ProtoErrorKind Kind, string Message, SourceSpan Span, (string What, int Line)? FirstDeclaration = null)
 {
-    public override string ToString() => Detail is null ? $"{Span}: {Message}" : $"{Span}: '{Message}' is already declared {Detail}";
+    public override string ToString() => FirstDeclaration is { } first ? $"{Span}: '{Message}' is already declared as {first.What} at line {first.Line}" : $"{Span}: {Message}";
 
     /// <summary>The errors in text order; errors at one position keep the order in which they were found.</summary>
     public static IReadOnlyList<ProtoError> SortByPosition(IEnumerable<ProtoError> errors) =>

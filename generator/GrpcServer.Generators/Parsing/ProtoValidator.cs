@@ -43,7 +43,7 @@ internal static partial class ProtoValidator
         {
             if (firstDeclarations.TryGetValue(declaration.FullName, out var first))
             {
-                errors.Add(new ProtoError(ProtoErrorKind.DuplicateName, declaration.FullName, declaration.Span, $"as {first.What} at line {Invariant(first.Span.Start.Line + 1)}"));
+                errors.Add(new ProtoError(ProtoErrorKind.DuplicateName, declaration.FullName, declaration.Span, (first.What, first.Span.Start.Line + 1)));
             }
             else
             {
@@ -71,8 +71,6 @@ internal static partial class ProtoValidator
             validator.Extend(extend);
         }
     }
-
-    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Whether the file's edition has <c>export</c> and <c>local</c> (2024 and later).</summary>
     internal static bool SupportsVisibility(ProtoFileNode file) =>

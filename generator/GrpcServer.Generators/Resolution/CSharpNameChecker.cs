@@ -40,5 +40,5 @@ internal sealed class CSharpNameChecker
     }
 
     private void Warn(ProtoFileSpec file, TypeSpec type, string message) =>
-        _context.Report(DiagnosticDescriptors.ProtocCSharpNameProblem.Id, file, type.Span, message);
+        _context.Report(DiagnosticDescriptors.ProtocCSharpNameProblem, file, type.Span, message);
 }

@@ -35,7 +35,7 @@ internal sealed class ExtensionChecker
             if (file.Syntax == "proto3" && !IsOptionsMessage(type.FullName))
             {
                 _context.Report(
-                    DiagnosticDescriptors.InvalidProtoDeclaration.Id,
+                    DiagnosticDescriptors.InvalidProtoDeclaration,
                     file,
                     extension.NumberSpan,
                     $"extension '{extension.FullName}' extends '{type.FullName}', but a proto3 file may extend only the options messages of google/protobuf/descriptor.proto (to declare custom options)");
@@ -45,7 +45,7 @@ internal sealed class ExtensionChecker
             if (!InRanges(type, extension.Number))
             {
                 _context.Report(
-                    DiagnosticDescriptors.InvalidProtoDeclaration.Id,
+                    DiagnosticDescriptors.InvalidProtoDeclaration,
                     file,
                     extension.NumberSpan,
                     $"extension '{extension.FullName}' has number {Invariant(extension.Number)}, which message '{type.FullName}' does not declare as an extension number (its 'extensions' ranges: {Describe(type)})");
@@ -56,7 +56,7 @@ internal sealed class ExtensionChecker
             if (_numbers.TryGetValue(key, out var first))
             {
                 _context.Report(
-                    DiagnosticDescriptors.InvalidProtoDeclaration.Id,
+                    DiagnosticDescriptors.InvalidProtoDeclaration,
                     file,
                     extension.NumberSpan,
                     $"extension number {Invariant(extension.Number)} of message '{type.FullName}' is already used by extension '{first.FullName}'");

@@ -120,5 +120,5 @@ internal sealed class OptionChecker
     };
 
     private void Report(ProtoFileSpec file, CustomOptionSpec option, string message) =>
-        _context.Report(DiagnosticDescriptors.UnknownOption.Id, file, option.Span, message);
+        _context.Report(DiagnosticDescriptors.UnknownOption, file, option.Span, message);
 }

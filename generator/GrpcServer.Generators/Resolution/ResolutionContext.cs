@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Text;
 using GrpcServer.Generators.Diagnostics;
 using GrpcServer.Generators.Helpers;
 using GrpcServer.Generators.Model;
@@ -8,8 +7,8 @@ using GrpcServer.Generators.Parsing;
 namespace GrpcServer.Generators.Resolution;
 
 /// <summary>
-/// What every cross-file check needs: the symbols, the imports, and the list diagnostics go to; and how a name that
-/// does not resolve is explained (the trailing part of a GRPCSRV004 message).
+/// What every cross-file check needs: the symbols, the imports, and the list diagnostics go to; and which GRPCSRV004
+/// message explains a name that does not resolve (the wording is in <see cref="DiagnosticDescriptors"/>).
 /// </summary>
 internal sealed class ResolutionContext
 {
@@ -26,8 +25,8 @@ internal sealed class ResolutionContext
 
     public List<DiagnosticInfo> Diagnostics { get; }
 
-    public void Report(string id, ProtoFileSpec file, SourceSpan span, params string[] arguments) =>
-        Diagnostics.Add(DiagnosticInfo.Create(id, file.Path, span, arguments));
+    public void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, ProtoFileSpec file, SourceSpan span, params string[] arguments) =>
+        Diagnostics.Add(DiagnosticInfo.Create(descriptor.Key(), file.Path, span, arguments));
 
     /// <summary>Looks a type name up from <paramref name="scope"/> among the files <paramref name="file"/> sees.</summary>
     public Symbol? Lookup(ProtoFileSpec file, string name, string scope, bool typesOnly)
@@ -36,14 +35,22 @@ internal sealed class ResolutionContext
         return SymbolTable.Lookup(name, scope, fullName => Symbols.Find(fullName, visible), typesOnly, out _);
     }
 
-    /// <summary>Why a type local to its file (edition 2024) cannot be used by another: protoc's "Symbol ... is not visible from ...".</summary>
-    public static string ExplainLocal(Symbol symbol) =>
-        symbol.Visibility == TypeVisibility.Local
-            ? $"; '{symbol.FullName}' is declared 'local' in '{symbol.File.ImportPath}', so only that file may use it (declare it 'export' to use it here)"
-            : $"; '{symbol.FullName}' is local to '{symbol.File.ImportPath}' by that file's features.default_symbol_visibility (in edition 2024 nested types are local unless declared 'export'); declare it 'export' to use it here";
+    /// <summary>Reports a type local to another file (edition 2024): protoc's "Symbol ... is not visible from ...".</summary>
+    public void ReportLocal(ProtoFileSpec file, SourceSpan span, string name, string where, Symbol symbol) =>
+        Report(
+            symbol.Visibility == TypeVisibility.Local ? DiagnosticDescriptors.UnknownTypeLocal : DiagnosticDescriptors.UnknownTypeLocalByDefault,
+            file,
+            span,
+            name,
+            where,
+            symbol.FullName,
+            symbol.File.ImportPath);
 
-    /// <summary>Why a name does not resolve: declared in a file that is not imported, hidden by a nearer scope, or maybe in a missing import.</summary>
-    public string ExplainUnknown(ProtoFileSpec file, string name, string scope, bool typesOnly)
+    /// <summary>
+    /// Reports a name that does not resolve, with why when it is known: declared in a file that is not imported,
+    /// hidden by a nearer scope, or maybe in an import that was not found.
+    /// </summary>
+    public void ReportUnknown(ProtoFileSpec file, SourceSpan span, string name, string where, string scope, bool typesOnly)
     {
         var anywhere = SymbolTable.Lookup(name, scope, Symbols.FindAnywhere, typesOnly, out var stoppedAt);
         if (stoppedAt is not null)
@@ -51,35 +58,42 @@ internal sealed class ResolutionContext
             // protoc: the innermost scope that has the first part of a dotted name is the only one searched.
             var firstPart = name.Substring(0, name.IndexOf('.'));
             var firstFullName = stoppedAt.Substring(0, stoppedAt.Length - name.Length + firstPart.Length);
-            return $"; it resolves to '{stoppedAt}', which is not declared: '{firstPart}' is found first as '{firstFullName}' (write '.{name}' to search from the outermost scope)";
+            Report(DiagnosticDescriptors.UnknownTypeInnerScope, file, span, name, where, stoppedAt, firstPart, firstFullName);
+            return;
         }
 
         if (anywhere is not null && anywhere.File != file)
         {
+            var optionsOnly = false;
             foreach (var import in file.Imports)
             {
-                if (import.Kind == ImportKind.Option && ProtoPath.Normalize(import.Path) == anywhere.File.ImportPath)
-                {
-                    return $"; '{anywhere.FullName}' is declared in '{anywhere.File.ImportPath}', which '{file.ImportPath}' imports only for its options (write: import \"{anywhere.File.ImportPath}\"; to use its types)";
-                }
+                optionsOnly |= import.Kind == ImportKind.Option && ProtoPath.Normalize(import.Path) == anywhere.File.ImportPath;
             }
 
-            return $"; '{anywhere.FullName}' is declared in '{anywhere.File.ImportPath}', which '{file.ImportPath}' does not import (add: import \"{anywhere.File.ImportPath}\";)";
+            Report(
+                optionsOnly ? DiagnosticDescriptors.UnknownTypeImportedForOptions : DiagnosticDescriptors.UnknownTypeNotImported,
+                file,
+                span,
+                name,
+                where,
+                anywhere.FullName,
+                anywhere.File.ImportPath,
+                file.ImportPath);
+            return;
         }
 
         var missing = Imports.Missing(file);
-        if (missing.Count > 0)
+        if (missing.Count == 1)
         {
-            var builder = new StringBuilder("; it may be declared in ");
-            for (var i = 0; i < missing.Count; i++)
-            {
-                builder.Append(i == 0 ? string.Empty : ", ").Append('\'').Append(missing[i]).Append('\'');
-            }
-
-            builder.Append(missing.Count == 1 ? ", which was not found" : ", which were not found");
-            return builder.ToString();
+            Report(DiagnosticDescriptors.UnknownTypeMissingImport, file, span, name, where, missing[0]);
         }
-
-        return string.Empty;
+        else if (missing.Count > 1)
+        {
+            Report(DiagnosticDescriptors.UnknownTypeMissingImports, file, span, name, where, "'" + string.Join("', '", missing) + "'");
+        }
+        else
+        {
+            Report(DiagnosticDescriptors.UnknownType, file, span, name, where);
+        }
     }
 }

@@ -45,21 +45,13 @@ internal sealed class ServiceResolver
         var qualifiedClassName = CSharpNaming.Qualify(file.CSharpNamespace, className);
         if (_descriptorClasses.TryGetValue(qualifiedClassName, out var owner))
         {
-            _context.Report(
-                DiagnosticDescriptors.GeneratedNameClash.Id,
-                file,
-                service.NameSpan,
-                $"the descriptor class '{qualifiedClassName}' for service '{service.FullName}' is already generated for service '{owner}'; give one of the services another name or its file another csharp_namespace");
+            _context.Report(DiagnosticDescriptors.GeneratedNameClash, file, service.NameSpan, qualifiedClassName, service.FullName, owner);
             return null;
         }
 
         if (_context.Symbols.FindByCSharpName(qualifiedClassName) is { } symbol)
         {
-            _context.Report(
-                DiagnosticDescriptors.GeneratedNameClash.Id,
-                file,
-                service.NameSpan,
-                $"the descriptor class '{qualifiedClassName}' for service '{service.FullName}' has the name of {Symbol.Describe(symbol.Kind)} '{symbol.FullName}' (declared in '{symbol.File.ImportPath}'); rename the service or the {Symbol.Describe(symbol.Kind)}");
+            _context.Report(DiagnosticDescriptors.GeneratedNameClashWithType, file, service.NameSpan, qualifiedClassName, service.FullName, Symbol.Describe(symbol.Kind), symbol.FullName, symbol.File.ImportPath);
             return null;
         }
 
@@ -69,11 +61,7 @@ internal sealed class ServiceResolver
         {
             if (rpc.Name == className)
             {
-                _context.Report(
-                    DiagnosticDescriptors.GeneratedNameClash.Id,
-                    file,
-                    rpc.NameSpan,
-                    $"rpc '{rpc.Name}' would be a member named like its enclosing class '{className}', which C# does not allow; rename the rpc or the service");
+                _context.Report(DiagnosticDescriptors.GeneratedNameClashWithRpc, file, rpc.NameSpan, rpc.Name, className);
                 continue;
             }
 
@@ -103,19 +91,19 @@ internal sealed class ServiceResolver
         var symbol = _context.Lookup(file, reference.Name, scope, typesOnly: false);
         if (symbol is null)
         {
-            _context.Report(DiagnosticDescriptors.UnknownType.Id, file, reference.Span, reference.Name, $"rpc '{rpc.Name}' {role}", _context.ExplainUnknown(file, reference.Name, scope, typesOnly: false));
+            _context.ReportUnknown(file, reference.Span, reference.Name, $"rpc '{rpc.Name}' {role}", scope, typesOnly: false);
             return null;
         }
 
         if (symbol.Visibility != TypeVisibility.Exported && symbol.File != file)
         {
-            _context.Report(DiagnosticDescriptors.UnknownType.Id, file, reference.Span, reference.Name, $"rpc '{rpc.Name}' {role}", ResolutionContext.ExplainLocal(symbol));
+            _context.ReportLocal(file, reference.Span, reference.Name, $"rpc '{rpc.Name}' {role}", symbol);
             return null;
         }
 
         if (symbol.Kind != SymbolKind.Message)
         {
-            _context.Report(DiagnosticDescriptors.RpcTypeNotMessage.Id, file, reference.Span, role, rpc.Name, "the " + Symbol.Describe(symbol.Kind), symbol.FullName);
+            _context.Report(DiagnosticDescriptors.RpcTypeNotMessage, file, reference.Span, role, rpc.Name, "the " + Symbol.Describe(symbol.Kind), symbol.FullName);
             return null;
         }
 

@@ -232,11 +232,12 @@ internal sealed class SymbolTable
         if (clash is not null && span is not null)
         {
             _diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.DuplicateName.Id,
+                DiagnosticDescriptors.DuplicateNameInOtherFile.Key(),
                 symbol.File.Path,
                 span,
                 symbol.FullName,
-                $"as {Symbol.WithArticle(clash.Kind)} in '{clash.File.ImportPath}'"));
+                Symbol.WithArticle(clash.Kind),
+                clash.File.ImportPath));
             return;
         }
 

@@ -22,30 +22,29 @@ internal sealed class TypeReferenceChecker
         {
             var typesOnly = !reference.IsExtendee;
             var symbol = _context.Lookup(file, reference.Name, reference.Scope, typesOnly);
-            string? problem;
             if (symbol is null)
             {
-                problem = _context.ExplainUnknown(file, reference.Name, reference.Scope, typesOnly);
+                _context.ReportUnknown(file, reference.Span, reference.Name, reference.Context, reference.Scope, typesOnly);
             }
             else if (symbol.Visibility != TypeVisibility.Exported && symbol.File != file)
             {
-                problem = ResolutionContext.ExplainLocal(symbol);
+                _context.ReportLocal(file, reference.Span, reference.Name, reference.Context, symbol);
             }
             else if (reference.IsExtendee ? symbol.Kind is not (SymbolKind.Message or SymbolKind.MapEntry) : !symbol.IsType)
             {
-                problem = $"; '{symbol.FullName}' is {Symbol.WithArticle(symbol.Kind)}, not a message{(reference.IsExtendee ? " (only messages can be extended)" : " or enum")}";
+                _context.Report(
+                    reference.IsExtendee ? DiagnosticDescriptors.UnknownTypeNotExtendable : DiagnosticDescriptors.UnknownTypeNotAType,
+                    file,
+                    reference.Span,
+                    reference.Name,
+                    reference.Context,
+                    symbol.FullName,
+                    Symbol.WithArticle(symbol.Kind));
             }
-            else
+            else if (reference.Default is { } @default)
             {
-                if (reference.Default is { } @default)
-                {
-                    Default(file, reference, symbol, @default);
-                }
-
-                continue;
+                Default(file, reference, symbol, @default);
             }
-
-            _context.Report(DiagnosticDescriptors.UnknownType.Id, file, reference.Span, reference.Name, reference.Context, problem);
         }
     }
 
@@ -54,7 +53,7 @@ internal sealed class TypeReferenceChecker
     {
         if (type.Kind != SymbolKind.Enum)
         {
-            _context.Report(DiagnosticDescriptors.InvalidProtoDeclaration.Id, file, @default.Span, $"{reference.Context} is a message field, so it cannot have a default value");
+            _context.Report(DiagnosticDescriptors.InvalidProtoDeclaration, file, @default.Span, $"{reference.Context} is a message field, so it cannot have a default value");
             return;
         }
 
@@ -62,7 +61,7 @@ internal sealed class TypeReferenceChecker
         if (@default.Kind != OptionValueKind.Identifier || (!values.IsEmpty && !values.ToImmutableArray().Contains(@default.Value)))
         {
             _context.Report(
-                DiagnosticDescriptors.InvalidProtoDeclaration.Id,
+                DiagnosticDescriptors.InvalidProtoDeclaration,
                 file,
                 @default.Span,
                 $"the default value of {reference.Context} must be a value of enum '{type.FullName}' ({string.Join(", ", values)}), not '{@default.Value}'");

@@ -1,0 +1,155 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace GrpcServer.Generators.Diagnostics;
+
+/// <summary>
+/// The .proto diagnostics (GRPCSRV001-010), reported by the generator. Where one ID has messages of several shapes,
+/// each shape is a descriptor of its own with that ID (a variant), so the wording lives here, in message formats, and
+/// the code that finds a problem passes only its arguments. A <see cref="DiagnosticInfo"/> names its descriptor by
+/// <see cref="Key"/>: the ID, or <c>ID:variant</c>.
+/// </summary>
+internal static partial class DiagnosticDescriptors
+{
+    private const string GeneratorTitleUnknownType = "Unknown type";
+    private const string GeneratorTitleDuplicate = "Duplicate .proto name";
+    private const string GeneratorTitleClash = "Generated C# name clash";
+
+    /// <summary>GRPCSRV001: the .proto text does not parse.</summary>
+    public static readonly DiagnosticDescriptor ProtoSyntaxError = Variant("GRPCSRV001", null, "Invalid .proto syntax", "{0}", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV002: the .proto parses but breaks a rule of the language.</summary>
+    public static readonly DiagnosticDescriptor InvalidProtoDeclaration = Variant("GRPCSRV002", null, "Invalid .proto declaration", "{0}", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV003: an imported file is not among the AdditionalFiles.</summary>
+    public static readonly DiagnosticDescriptor ImportNotFound = Variant("GRPCSRV003", null,
+        "Imported .proto file not found",
+        "import '{0}' not found among the project's .proto files (AdditionalFiles); add it as a Protobuf item or check its ProtoRoot, or types it declares cannot be resolved",
+        DiagnosticSeverity.Warning);
+
+    /// <summary>GRPCSRV004: an rpc, a field or an extend names a type that no visible file declares. {0} the name as written, {1} where it is named.</summary>
+    public static readonly DiagnosticDescriptor UnknownType = Variant("GRPCSRV004", null, GeneratorTitleUnknownType, "unknown type '{0}' in {1}", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: {2} the type, {3} its file, {4} the file that names it without importing it.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeNotImported = Variant("GRPCSRV004", "not-imported", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; '{2}' is declared in '{3}', which '{4}' does not import (add: import \"{3}\";)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: as <see cref="UnknownTypeNotImported"/>, for a file imported with <c>import option</c>.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeImportedForOptions = Variant("GRPCSRV004", "options-import", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; '{2}' is declared in '{3}', which '{4}' imports only for its options (write: import \"{3}\"; to use its types)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: {2} the full name tried, {3} the first part of the name, {4} where that part was found.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeInnerScope = Variant("GRPCSRV004", "inner-scope", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; it resolves to '{2}', which is not declared: '{3}' is found first as '{4}' (write '.{0}' to search from the outermost scope)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: {2} the import that was not found.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeMissingImport = Variant("GRPCSRV004", "missing-import", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; it may be declared in '{2}', which was not found", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: {2} the imports that were not found, quoted and separated by commas.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeMissingImports = Variant("GRPCSRV004", "missing-imports", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; it may be declared in {2}, which were not found", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: {2} the type, {3} its file, which declares it <c>local</c>.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeLocal = Variant("GRPCSRV004", "local", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; '{2}' is declared 'local' in '{3}', so only that file may use it (declare it 'export' to use it here)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: {2} the type, {3} its file, where it is local by default.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeLocalByDefault = Variant("GRPCSRV004", "local-by-default", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; '{2}' is local to '{3}' by that file's features.default_symbol_visibility (in edition 2024 nested types are local unless declared 'export'); declare it 'export' to use it here", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: {2} what the name resolves to, {3} its kind with an article.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeNotAType = Variant("GRPCSRV004", "not-a-type", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; '{2}' is {3}, not a message or enum", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV004: as <see cref="UnknownTypeNotAType"/>, for the message an <c>extend</c> names.</summary>
+    public static readonly DiagnosticDescriptor UnknownTypeNotExtendable = Variant("GRPCSRV004", "not-extendable", GeneratorTitleUnknownType, "unknown type '{0}' in {1}; '{2}' is {3}, not a message (only messages can be extended)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV005: an rpc's request or response is not a message.</summary>
+    public static readonly DiagnosticDescriptor RpcTypeNotMessage = Variant("GRPCSRV005", null,
+        "Rpc request or response is not a message",
+        "the {0} of rpc '{1}' is {2} '{3}', not a message; rpc requests and responses must be messages",
+        DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV006: a name is declared twice in one file. {0} the name, {1} what it was first declared as, {2} that line.</summary>
+    public static readonly DiagnosticDescriptor DuplicateName = Variant("GRPCSRV006", null, GeneratorTitleDuplicate, "'{0}' is already declared as {1} at line {2}", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV006: a name another file declares. {2} that file.</summary>
+    public static readonly DiagnosticDescriptor DuplicateNameInOtherFile = Variant("GRPCSRV006", "other-file", GeneratorTitleDuplicate, "'{0}' is already declared as {1} in '{2}'", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV007: two services generate one descriptor class. {0} the class, {1} the service, {2} the other service.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Variant("GRPCSRV007", null, GeneratorTitleClash, "the descriptor class '{0}' for service '{1}' is already generated for service '{2}'; give one of the services another name or its file another csharp_namespace", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV007: a descriptor class named like a message or enum. {2} its kind, {3} its full name, {4} its file.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameClashWithType = Variant("GRPCSRV007", "type", GeneratorTitleClash, "the descriptor class '{0}' for service '{1}' has the name of {2} '{3}' (declared in '{4}'); rename the service or the {2}", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV007: an rpc named like its descriptor class. {0} the rpc, {1} the class.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameClashWithRpc = Variant("GRPCSRV007", "rpc", GeneratorTitleClash, "rpc '{0}' would be a member named like its enclosing class '{1}', which C# does not allow; rename the rpc or the service", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV008: a bug in the generator; the output is incomplete.</summary>
+    public static readonly DiagnosticDescriptor InternalError = Variant("GRPCSRV008", null,
+        "GrpcServer generator internal error",
+        "the GrpcServer generator failed while {0}, so some generated code is missing: {1}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: a custom option that does not resolve to an extension of the element's options message, or a value of the wrong type.</summary>
+    public static readonly DiagnosticDescriptor UnknownOption = Variant("GRPCSRV009", null,
+        "Unknown custom option or wrong option value",
+        "{0}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV010: a name protoc accepts but its C# generator turns into code that does not compile.</summary>
+    public static readonly DiagnosticDescriptor ProtocCSharpNameProblem = Variant("GRPCSRV010", null,
+        "Name breaks protoc's C# output",
+        "{0}",
+        DiagnosticSeverity.Warning);
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byKey = CreateTable();
+
+    /// <summary>The generator's descriptors (one per ID, not the variants), in ID order.</summary>
+    public static IReadOnlyCollection<DiagnosticDescriptor> All { get; } = new[]
+    {
+        ProtoSyntaxError, InvalidProtoDeclaration, ImportNotFound, UnknownType, RpcTypeNotMessage, DuplicateName, GeneratedNameClash,
+        InternalError, UnknownOption, ProtocCSharpNameProblem,
+    };
+
+    /// <summary>The descriptor a <see cref="DiagnosticInfo"/> names by its key (an ID, or <c>ID:variant</c>).</summary>
+    public static DiagnosticDescriptor Get(string key) => s_byKey[key];
+
+    /// <summary>The key of a descriptor, as a <see cref="DiagnosticInfo"/> names it.</summary>
+    public static string Key(this DiagnosticDescriptor descriptor)
+    {
+        foreach (var tag in descriptor.CustomTags)
+        {
+            if (tag.StartsWith(KeyTag, System.StringComparison.Ordinal))
+            {
+                return tag.Substring(KeyTag.Length);
+            }
+        }
+
+        return descriptor.Id;
+    }
+
+    private const string KeyTag = "key=";
+
+    /// <summary>A .proto descriptor; <paramref name="variant"/> names another message of an ID (its key is <c>ID:variant</c>).</summary>
+    private static DiagnosticDescriptor Variant(string id, string? variant, string title, string messageFormat, DiagnosticSeverity severity) =>
+        new(
+            id,
+            title,
+            messageFormat,
+            Category,
+            severity,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + id.ToLowerInvariant(),
+            customTags: variant is null ? System.Array.Empty<string>() : new[] { KeyTag + id + ":" + variant });
+
+    private static Dictionary<string, DiagnosticDescriptor> CreateTable()
+    {
+        var table = new Dictionary<string, DiagnosticDescriptor>(System.StringComparer.Ordinal);
+        foreach (var descriptor in new[]
+        {
+            ProtoSyntaxError, InvalidProtoDeclaration, ImportNotFound, UnknownType, UnknownTypeNotImported, UnknownTypeImportedForOptions,
+            UnknownTypeInnerScope, UnknownTypeMissingImport, UnknownTypeMissingImports, UnknownTypeLocal, UnknownTypeLocalByDefault,
+            UnknownTypeNotAType, UnknownTypeNotExtendable, RpcTypeNotMessage, DuplicateName, DuplicateNameInOtherFile, GeneratedNameClash,
+            GeneratedNameClashWithType, GeneratedNameClashWithRpc, InternalError, UnknownOption, ProtocCSharpNameProblem,
+        })
+        {
+            table.Add(descriptor.Key(), descriptor);
+        }
+
+        return table;
+    }
+}
