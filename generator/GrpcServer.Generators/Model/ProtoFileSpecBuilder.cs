@@ -195,13 +195,20 @@ internal static class ProtoFileSpecBuilder
                 ranges.Add(new ExtensionRangeSpec(range.From, range.To));
             }
 
+            var fields = new List<MessageFieldSpec>();
+            foreach (var field in message.Fields)
+            {
+                fields.Add(new MessageFieldSpec(field.Name, field.Group?.Name ?? field.TypeName, fullName + "." + field.Name, field.Group?.Name));
+            }
+
             context.Types.Add(new TypeSpec(
                 fullName,
                 CSharpNaming.GetClassName(fullName, context.Package, context.Namespace),
                 ProtoTypeKind.Message,
                 message.NameSpan,
                 GetVisibility(context, message.Visibility, topLevel),
-                ranges.ToEquatableArray()));
+                ranges.ToEquatableArray(),
+                Fields: fields.ToEquatableArray()));
         }
 
         var nestedPrefix = fullName + ".";

@@ -59,6 +59,17 @@ internal sealed class OptionChecker
             {
                 Value(file, option, extension, symbol.File);
             }
+            else
+            {
+                FieldPath(file, option, extension, symbol.File);
+            }
+
+            if (option.Kind == OptionValueKind.Aggregate && _problem is null)
+            {
+                Aggregate(file, option, extension, symbol.File);
+            }
+
+            _problem = null;
         }
     }
 
@@ -77,7 +88,7 @@ internal sealed class OptionChecker
         };
         if (expected is not null)
         {
-            Report(file, option, $"the value of option '{option.Name}' must be {expected}, not {Describe(option)} (the extension is of type {extension.TypeName})");
+            Problem(file, option, $"the value of option '{option.Name}' must be {expected}, not {Describe(option)} (the extension is of type {extension.TypeName})");
         }
     }
 
@@ -109,6 +120,207 @@ internal sealed class OptionChecker
         }
 
         return type.EnumValues.IsEmpty ? null : $"a value of enum '{type.FullName}' ({string.Join(", ", type.EnumValues)})";
+    }
+
+    /// <summary>Set when a check of the option has reported, so that its value is not checked again.</summary>
+    private string? _problem;
+
+    /// <summary>The message type a name resolves to from a declaring file, with its fields; <c>null</c> when unknown or built in (whose fields are not known).</summary>
+    private TypeSpec? MessageType(string typeName, string scope, ProtoFileSpec declaringFile, out ProtoFileSpec? typeFile)
+    {
+        var symbol = _context.Lookup(declaringFile, typeName, scope, typesOnly: true);
+        typeFile = symbol?.File;
+        return symbol?.Type is { Kind: ProtoTypeKind.Message } type &&
+            !(WellKnownTypes.Files.TryGetValue(symbol.File.ImportPath, out var builtIn) && ReferenceEquals(builtIn, symbol.File))
+            ? type
+            : null;
+    }
+
+    private static MessageFieldSpec? FindField(TypeSpec type, string name)
+    {
+        foreach (var field in type.Fields)
+        {
+            if (field.Name == name || field.GroupName == name)
+            {
+                return field;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>(ext).a.b = v</c>: each part after the extension must be a field of the message before it.</summary>
+    private void FieldPath(ProtoFileSpec file, CustomOptionSpec option, ExtensionSpec extension, ProtoFileSpec declaringFile)
+    {
+        var parts = Parsing.ProtoValidator.SplitOptionName(option.Name);
+        var start = parts.FindIndex(p => p.StartsWith("(", System.StringComparison.Ordinal)) + 1;
+        var type = MessageType(extension.TypeName, extension.Scope, declaringFile, out var typeFile);
+        for (var i = start; i < parts.Count && type is not null; i++)
+        {
+            if (parts[i].StartsWith("(", System.StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var field = FindField(type, parts[i]);
+            if (field is null)
+            {
+                Problem(file, option, $"option '{option.Name}': message '{type.FullName}' has no field '{parts[i]}'");
+                return;
+            }
+
+            type = i + 1 < parts.Count ? MessageType(field.TypeName, field.Scope, typeFile!, out typeFile) : null;
+        }
+    }
+
+    /// <summary>
+    /// A message value in text format (<c>{ get: "/v1" limits { rps: 5 } }</c>): every field name must be a field of
+    /// its message, and an integer must fit its field. Extensions (<c>[ext]</c>) and maps are not looked into.
+    /// </summary>
+    private void Aggregate(ProtoFileSpec file, CustomOptionSpec option, ExtensionSpec extension, ProtoFileSpec declaringFile)
+    {
+        var type = MessageType(extension.TypeName, extension.Scope, declaringFile, out var typeFile);
+        var parts = Parsing.ProtoValidator.SplitOptionName(option.Name);
+        var start = parts.FindIndex(p => p.StartsWith("(", System.StringComparison.Ordinal)) + 1;
+        for (var i = start; i < parts.Count && type is not null; i++)
+        {
+            var field = parts[i].StartsWith("(", System.StringComparison.Ordinal) ? null : FindField(type, parts[i]);
+            type = field is null ? null : MessageType(field.TypeName, field.Scope, typeFile!, out typeFile);
+        }
+
+        if (type is null)
+        {
+            return;
+        }
+
+        var tokens = Tokenizer.Tokenize(option.Value, new System.Collections.Generic.List<ProtoError>());
+        var index = 1;
+        TextMessage(file, option, tokens, ref index, type, typeFile!, '}');
+    }
+
+    private void TextMessage(ProtoFileSpec file, CustomOptionSpec option, System.Collections.Generic.List<Token> tokens, ref int index, TypeSpec? type, ProtoFileSpec? typeFile, char closer)
+    {
+        while (index < tokens.Count && tokens[index].Kind != TokenKind.EndOfFile && !tokens[index].IsSymbol(closer))
+        {
+            MessageFieldSpec? field = null;
+            if (tokens[index].IsSymbol('['))
+            {
+                while (index < tokens.Count && !tokens[index].IsSymbol(']'))
+                {
+                    index++;
+                }
+
+                index++;
+                type = null;
+            }
+            else
+            {
+                var name = tokens[index++].Text;
+                field = type is null ? null : FindField(type, name);
+                if (type is not null && field is null)
+                {
+                    Problem(file, option, $"the value of option '{option.Name}' sets '{name}', which is not a field of message '{type.FullName}'");
+                    return;
+                }
+            }
+
+            if (index < tokens.Count && tokens[index].IsSymbol(':'))
+            {
+                index++;
+            }
+
+            if (index < tokens.Count && tokens[index].IsSymbol('['))
+            {
+                index++;
+                while (index < tokens.Count && tokens[index].Kind != TokenKind.EndOfFile && !tokens[index].IsSymbol(']'))
+                {
+                    if (!TextValue(file, option, tokens, ref index, field, typeFile))
+                    {
+                        return;
+                    }
+
+                    if (index < tokens.Count && tokens[index].IsSymbol(','))
+                    {
+                        index++;
+                    }
+                }
+
+                index++;
+            }
+            else if (!TextValue(file, option, tokens, ref index, field, typeFile))
+            {
+                return;
+            }
+
+            if (index < tokens.Count && (tokens[index].IsSymbol(',') || tokens[index].IsSymbol(';')))
+            {
+                index++;
+            }
+        }
+
+        index++;
+    }
+
+    /// <summary>One value of a text-format field; <c>false</c> once a problem is reported.</summary>
+    private bool TextValue(ProtoFileSpec file, CustomOptionSpec option, System.Collections.Generic.List<Token> tokens, ref int index, MessageFieldSpec? field, ProtoFileSpec? typeFile)
+    {
+        if (index >= tokens.Count)
+        {
+            return false;
+        }
+
+        if (tokens[index].IsSymbol('{') || tokens[index].IsSymbol('<'))
+        {
+            var closer = tokens[index].IsSymbol('{') ? '}' : '>';
+            index++;
+            var nested = field is null || typeFile is null || field.TypeName.StartsWith("map<", System.StringComparison.Ordinal)
+                ? null
+                : MessageType(field.TypeName, field.Scope, typeFile, out typeFile);
+            TextMessage(file, option, tokens, ref index, nested, typeFile, closer);
+            return _problem is null;
+        }
+
+        var negative = tokens[index].IsSymbol('-');
+        if (negative || tokens[index].IsSymbol('+'))
+        {
+            index++;
+        }
+
+        if (index >= tokens.Count)
+        {
+            return false;
+        }
+
+        var token = tokens[index++];
+        while (token.Kind == TokenKind.String && index < tokens.Count && tokens[index].Kind == TokenKind.String)
+        {
+            index++;
+        }
+
+        if (field is not null && token.Kind == TokenKind.Integer && IntegerRange(field.TypeName) is var (min, max) && max != 0 &&
+            (!Parsing.ProtoParser.TryParseInteger(token.Text, out var magnitude) || (negative ? magnitude > (ulong)(-(min + 1)) + 1 || min == 0 : magnitude > max)))
+        {
+            Problem(file, option, $"the value of option '{option.Name}' gives field '{field.Name}' ({field.TypeName}) the integer {(negative ? "-" : string.Empty)}{token.Text}, which is out of its range");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The range of an integer field type, or (0, 0) for any other type.</summary>
+    private static (long Min, ulong Max) IntegerRange(string type) => type switch
+    {
+        "int32" or "sint32" or "sfixed32" => (int.MinValue, int.MaxValue),
+        "int64" or "sint64" or "sfixed64" => (long.MinValue, long.MaxValue),
+        "uint32" or "fixed32" => (0, uint.MaxValue),
+        "uint64" or "fixed64" => (0, ulong.MaxValue),
+        _ => (0, 0),
+    };
+
+    private void Problem(ProtoFileSpec file, CustomOptionSpec option, string message)
+    {
+        _problem = message;
+        Report(file, option, message);
     }
 
     private static string Describe(CustomOptionSpec option) => option.Kind switch
