@@ -82,9 +82,9 @@ internal sealed record TypeSpec(
 /// <summary>A field of a message, for the values of message-typed options (<c>{ get: "/v1" }</c>, <c>(opt).limits.rps = 5</c>).</summary>
 /// <param name="Name">The field name; for a group, the group's type name is accepted in text format too.</param>
 /// <param name="TypeName">The type as written (a scalar, a type name; for a map <c>map&lt;K, V&gt;</c>).</param>
-/// <param name="Scope">The full name the type is looked up from (the field's own).</param>
 /// <param name="GroupName">For a group, its type name.</param>
-internal sealed record MessageFieldSpec(string Name, string TypeName, string Scope, string? GroupName = null);
+/// <remarks>The type is looked up from the field's full name: the message's full name, a dot and <see cref="Name"/>.</remarks>
+internal sealed record MessageFieldSpec(string Name, string TypeName, string? GroupName = null);
 
 /// <summary>An inclusive range of extension numbers.</summary>
 internal readonly record struct ExtensionRangeSpec(long From, long To);

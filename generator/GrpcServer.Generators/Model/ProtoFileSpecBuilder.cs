@@ -16,7 +16,8 @@ internal static class ProtoFileSpecBuilder
         var file = result.File;
         var diagnostics = new List<DiagnosticInfo>();
         var hasSyntaxErrors = false;
-        foreach (var error in ProtoError.SortByPosition(result.Errors.Concat(ProtoValidator.Validate(file))))
+        var declarations = ProtoDeclarations.Of(file);
+        foreach (var error in ProtoError.SortByPosition(result.Errors.Concat(ProtoValidator.Validate(file, declarations))))
         {
             hasSyntaxErrors |= error.Kind == ProtoErrorKind.Syntax;
             diagnostics.Add(error.Kind switch
@@ -45,7 +46,7 @@ internal static class ProtoFileSpecBuilder
 
         var @namespace = CSharpNaming.GetNamespace(package, csharpNamespace);
         // A name declared twice is the validator's to report; the spec keeps the first declaration of each.
-        var context = new BuildContext(package, @namespace, GetDefaultVisibility(file), ProtoDeclarations.Firsts(ProtoDeclarations.Of(file)));
+        var context = new BuildContext(package, @namespace, GetDefaultVisibility(file), ProtoDeclarations.Firsts(declarations));
 
         var prefixForTypes = package.Length == 0 ? string.Empty : package + ".";
         AddOptions(context, file.Options, OptionTarget.File, prefixForTypes + "_");
@@ -121,6 +122,11 @@ internal static class ProtoFileSpecBuilder
     {
         foreach (var option in options)
         {
+            if (option.Name.IndexOf('(') < 0)
+            {
+                continue;
+            }
+
             var parts = ProtoValidator.SplitOptionName(option.Name);
             var index = parts[0].StartsWith("(", System.StringComparison.Ordinal) ? 0
                 : parts.Count > 1 && parts[0] == "features" && parts[1].StartsWith("(", System.StringComparison.Ordinal) ? 1
@@ -198,7 +204,7 @@ internal static class ProtoFileSpecBuilder
             var fields = new List<MessageFieldSpec>();
             foreach (var field in message.Fields)
             {
-                fields.Add(new MessageFieldSpec(field.Name, field.Group?.Name ?? field.TypeName, fullName + "." + field.Name, field.Group?.Name));
+                fields.Add(new MessageFieldSpec(field.Name, field.Group?.Name ?? field.TypeName, field.Group?.Name));
             }
 
             context.Types.Add(new TypeSpec(

@@ -85,16 +85,25 @@ internal static partial class ProtoValidator
         /// </summary>
         public void Options(List<OptionNode> options, OptionTarget target)
         {
-            var set = new HashSet<string>(System.StringComparer.Ordinal);
+            if (options.Count == 0)
+            {
+                return;
+            }
+
+            // Most options have a plain name ('deprecated', 'json_name'): no list of parts is made for them.
+            HashSet<string>? set = options.Count > 1 ? new HashSet<string>(System.StringComparer.Ordinal) : null;
             foreach (var option in options)
             {
-                var parts = SplitOptionName(option.Name);
-                if (!parts[0].StartsWith("(", System.StringComparison.Ordinal) && !(parts.Count > 1 && parts[1].StartsWith("(", System.StringComparison.Ordinal)) &&
-                    option.Name is not ("targets" or "edition_defaults" or "declaration" or "uninterpreted_option") && !set.Add(option.Name))
+                var plain = option.Name.IndexOf('.') < 0 && option.Name.IndexOf('(') < 0;
+                var parts = plain ? null : SplitOptionName(option.Name);
+                var custom = !plain && (parts![0].StartsWith("(", System.StringComparison.Ordinal) || (parts.Count > 1 && parts[1].StartsWith("(", System.StringComparison.Ordinal)));
+                if (set is not null && !custom && option.Name is not ("targets" or "edition_defaults" or "declaration" or "uninterpreted_option") && !set.Add(option.Name))
                 {
                     Error($"option '{option.Name}' is already set on this {BuiltInOptions.ElementName(target)}; set it once", option.Span);
                     continue;
                 }
+
+                parts ??= new List<string>(1) { option.Name };
 
                 if (parts[0] == "features")
                 {
@@ -394,23 +403,36 @@ internal static partial class ProtoValidator
                 }
             }
 
+            if (message.Fields.Count < 2)
+            {
+                return;
+            }
+
             var format = FeatureValue(message.Options, "json_format") ?? FeatureValue(File.Options, "json_format")
                 ?? (_dialect == Dialect.Proto2 ? "LEGACY_BEST_EFFORT" : "ALLOW");
             var legacy = format == "LEGACY_BEST_EFFORT";
-            var reported = new HashSet<FieldNode>();
-            foreach (var useCustom in new[] { false, true })
+            var customNames = new string?[message.Fields.Count];
+            var anyCustom = false;
+            for (var i = 0; i < customNames.Length; i++)
             {
-                var seen = new Dictionary<string, (FieldNode Field, bool Custom)>(System.StringComparer.Ordinal);
-                foreach (var field in message.Fields)
+                foreach (var option in message.Fields[i].Options)
                 {
-                    string? custom = null;
-                    foreach (var option in field.Options)
+                    if (option.Name == "json_name" && option.Kind == OptionValueKind.String)
                     {
-                        if (option.Name == "json_name" && option.Kind == OptionValueKind.String)
-                        {
-                            custom = option.Value;
-                        }
+                        customNames[i] = option.Value;
+                        anyCustom = true;
                     }
+                }
+            }
+
+            var reported = new HashSet<FieldNode>();
+            foreach (var useCustom in anyCustom ? new[] { false, true } : new[] { false })
+            {
+                var seen = new Dictionary<string, (FieldNode Field, bool Custom)>(message.Fields.Count, System.StringComparer.Ordinal);
+                for (var i = 0; i < customNames.Length; i++)
+                {
+                    var field = message.Fields[i];
+                    var custom = customNames[i];
 
                     var isCustom = useCustom && custom is not null;
                     var name = isCustom ? custom! : ToJsonName(field.Name);

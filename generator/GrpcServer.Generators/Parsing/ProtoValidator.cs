@@ -25,21 +25,24 @@ internal static partial class ProtoValidator
     };
 
     /// <summary>The rule violations of a parsed file, in text order.</summary>
-    public static IReadOnlyList<ProtoError> Validate(ProtoFileNode file)
+    public static IReadOnlyList<ProtoError> Validate(ProtoFileNode file) => Validate(file, ProtoDeclarations.Of(file));
+
+    /// <summary>The rule violations of a parsed file whose declarations (<see cref="ProtoDeclarations.Of"/>) the caller has listed.</summary>
+    public static IReadOnlyList<ProtoError> Validate(ProtoFileNode file, List<Declaration> declarations)
     {
         var errors = new List<ProtoError>();
-        Validate(file, errors);
+        Validate(file, declarations, errors);
         return ProtoError.SortByPosition(errors);
     }
 
-    public static void Validate(ProtoFileNode file, List<ProtoError> errors)
+    private static void Validate(ProtoFileNode file, List<Declaration> declarations, List<ProtoError> errors)
     {
         var dialect = file.Edition is not null ? Dialect.Editions : file.Syntax == "proto3" ? Dialect.Proto3 : Dialect.Proto2;
         var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors) { File = file };
         validator.FileRules(file);
         validator.FileNames(file);
         var firstDeclarations = new Dictionary<string, Declaration>(System.StringComparer.Ordinal);
-        foreach (var declaration in ProtoDeclarations.Of(file))
+        foreach (var declaration in declarations)
         {
             if (firstDeclarations.TryGetValue(declaration.FullName, out var first))
             {

@@ -169,7 +169,7 @@ internal sealed class OptionChecker
                 return;
             }
 
-            type = i + 1 < parts.Count ? MessageType(field.TypeName, field.Scope, typeFile!, out typeFile) : null;
+            type = i + 1 < parts.Count ? MessageType(field.TypeName, type.FullName + "." + field.Name, typeFile!, out typeFile) : null;
         }
     }
 
@@ -185,7 +185,7 @@ internal sealed class OptionChecker
         for (var i = start; i < parts.Count && type is not null; i++)
         {
             var field = parts[i].StartsWith("(", System.StringComparison.Ordinal) ? null : FindField(type, parts[i]);
-            type = field is null ? null : MessageType(field.TypeName, field.Scope, typeFile!, out typeFile);
+            type = field is null ? null : MessageType(field.TypeName, type.FullName + "." + field.Name, typeFile!, out typeFile);
         }
 
         if (type is null)
@@ -234,7 +234,7 @@ internal sealed class OptionChecker
                 index++;
                 while (index < tokens.Count && tokens[index].Kind != TokenKind.EndOfFile && !tokens[index].IsSymbol(']'))
                 {
-                    if (!TextValue(file, option, tokens, ref index, field, typeFile))
+                    if (!TextValue(file, option, tokens, ref index, type, field, typeFile))
                     {
                         return;
                     }
@@ -247,7 +247,7 @@ internal sealed class OptionChecker
 
                 index++;
             }
-            else if (!TextValue(file, option, tokens, ref index, field, typeFile))
+            else if (!TextValue(file, option, tokens, ref index, type, field, typeFile))
             {
                 return;
             }
@@ -262,7 +262,7 @@ internal sealed class OptionChecker
     }
 
     /// <summary>One value of a text-format field; <c>false</c> once a problem is reported.</summary>
-    private bool TextValue(ProtoFileSpec file, CustomOptionSpec option, System.Collections.Generic.List<Token> tokens, ref int index, MessageFieldSpec? field, ProtoFileSpec? typeFile)
+    private bool TextValue(ProtoFileSpec file, CustomOptionSpec option, System.Collections.Generic.List<Token> tokens, ref int index, TypeSpec? owner, MessageFieldSpec? field, ProtoFileSpec? typeFile)
     {
         if (index >= tokens.Count)
         {
@@ -273,9 +273,9 @@ internal sealed class OptionChecker
         {
             var closer = tokens[index].IsSymbol('{') ? '}' : '>';
             index++;
-            var nested = field is null || typeFile is null || field.TypeName.StartsWith("map<", System.StringComparison.Ordinal)
+            var nested = field is null || owner is null || typeFile is null || field.TypeName.StartsWith("map<", System.StringComparison.Ordinal)
                 ? null
-                : MessageType(field.TypeName, field.Scope, typeFile, out typeFile);
+                : MessageType(field.TypeName, owner.FullName + "." + field.Name, typeFile, out typeFile);
             TextMessage(file, option, tokens, ref index, nested, typeFile, closer);
             return _problem is null;
         }
