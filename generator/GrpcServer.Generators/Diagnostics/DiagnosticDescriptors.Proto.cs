@@ -21,6 +21,26 @@ internal static partial class DiagnosticDescriptors
     /// <summary>GRPCSRV002: the .proto parses but breaks a rule of the language.</summary>
     public static readonly DiagnosticDescriptor InvalidProtoDeclaration = Variant("GRPCSRV002", null, "Invalid .proto declaration", "{0}", DiagnosticSeverity.Error);
 
+    /// <summary>GRPCSRV002: a proto3 file extends a message that is not an option. {0} the extension, {1} the message.</summary>
+    public static readonly DiagnosticDescriptor Proto3Extension = Variant(
+        "GRPCSRV002", "proto3-extension", "Invalid .proto declaration", "extension '{0}' extends '{1}', but a proto3 file may extend only the options messages of google/protobuf/descriptor.proto (to declare custom options)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV002: an extension number outside the extended message's ranges. {0} the extension, {1} its number, {2} the message, {3} its ranges.</summary>
+    public static readonly DiagnosticDescriptor ExtensionNumberOutsideRanges = Variant(
+        "GRPCSRV002", "extension-number", "Invalid .proto declaration", "extension '{0}' has number {1}, which message '{2}' does not declare as an extension number (its 'extensions' ranges: {3})", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV002: two extensions of one message in one file with one number. {0} the number, {1} the message, {2} the first extension.</summary>
+    public static readonly DiagnosticDescriptor ExtensionNumberUsed = Variant(
+        "GRPCSRV002", "extension-number-used", "Invalid .proto declaration", "extension number {0} of message '{1}' is already used by extension '{2}'", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV002: a default on a message field. {0} where the field is.</summary>
+    public static readonly DiagnosticDescriptor MessageDefault = Variant(
+        "GRPCSRV002", "message-default", "Invalid .proto declaration", "{0} is a message field, so it cannot have a default value", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV002: an enum field's default that is not a value of the enum. {0} where the field is, {1} the enum, {2} its values, {3} the default.</summary>
+    public static readonly DiagnosticDescriptor EnumDefault = Variant(
+        "GRPCSRV002", "enum-default", "Invalid .proto declaration", "the default value of {0} must be a value of enum '{1}' ({2}), not '{3}'", DiagnosticSeverity.Error);
+
     /// <summary>GRPCSRV003: an imported file is not among the AdditionalFiles.</summary>
     public static readonly DiagnosticDescriptor ImportNotFound = Variant("GRPCSRV003", null,
         "Imported .proto file not found",
@@ -84,17 +104,56 @@ internal static partial class DiagnosticDescriptors
         "the GrpcServer generator failed while {0}, so some generated code is missing: {1}",
         DiagnosticSeverity.Error);
 
-    /// <summary>GRPCSRV009: a custom option that does not resolve to an extension of the element's options message, or a value of the wrong type.</summary>
-    public static readonly DiagnosticDescriptor UnknownOption = Variant("GRPCSRV009", null,
-        "Unknown custom option or wrong option value",
-        "{0}",
-        DiagnosticSeverity.Error);
+    private const string TitleUnknownOption = "Unknown custom option or wrong option value";
+    private const string TitleCSharpName = "Name breaks protoc's C# output";
 
-    /// <summary>GRPCSRV010: a name protoc accepts but its C# generator turns into code that does not compile.</summary>
-    public static readonly DiagnosticDescriptor ProtocCSharpNameProblem = Variant("GRPCSRV010", null,
-        "Name breaks protoc's C# output",
-        "{0}",
-        DiagnosticSeverity.Warning);
+    /// <summary>GRPCSRV009: a custom option whose extension no visible file declares. {0} the option, {1} the extension as written.</summary>
+    public static readonly DiagnosticDescriptor UnknownOption = Variant(
+        "GRPCSRV009", null, TitleUnknownOption, "option '{0}' is unknown: no extension '{1}' is declared in this file or the files it imports", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: {1} the file that declares the option's extension, {2} the file that uses it without importing it.</summary>
+    public static readonly DiagnosticDescriptor OptionNotImported = Variant(
+        "GRPCSRV009", "not-imported", TitleUnknownOption, "option '{0}' is declared in '{1}', which '{2}' does not import (add: import \"{1}\";)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: {1} what the name resolves to, {2} its kind with an article.</summary>
+    public static readonly DiagnosticDescriptor OptionNotAnExtension = Variant(
+        "GRPCSRV009", "not-an-extension", TitleUnknownOption, "option '{0}': '{1}' is {2}, not an extension", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: {1} the extension, {2} the message it extends, {3} the options message of the element.</summary>
+    public static readonly DiagnosticDescriptor OptionOfAnotherElement = Variant(
+        "GRPCSRV009", "other-element", TitleUnknownOption, "option '{0}': extension '{1}' extends '{2}', so it is not an option of this element ({3})", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: a non-repeated option set twice on one element.</summary>
+    public static readonly DiagnosticDescriptor OptionSetTwice = Variant(
+        "GRPCSRV009", "set-twice", TitleUnknownOption, "option '{0}' is already set on this element; set it once (only a repeated option may be set again)", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: {1} what the type takes, {2} what was written, {3} the extension's type.</summary>
+    public static readonly DiagnosticDescriptor OptionValueOfWrongType = Variant(
+        "GRPCSRV009", "wrong-value", TitleUnknownOption, "the value of option '{0}' must be {1}, not {2} (the extension is of type {3})", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: a field path through an option's message. {1} the message, {2} the missing field.</summary>
+    public static readonly DiagnosticDescriptor OptionPathNoField = Variant(
+        "GRPCSRV009", "path-no-field", TitleUnknownOption, "option '{0}': message '{1}' has no field '{2}'", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: a text-format value. {1} the name it sets, {2} the message.</summary>
+    public static readonly DiagnosticDescriptor OptionValueNoField = Variant(
+        "GRPCSRV009", "value-no-field", TitleUnknownOption, "the value of option '{0}' sets '{1}', which is not a field of message '{2}'", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV009: a text-format integer out of its field's range. {1} the field, {2} its type, {3} the integer.</summary>
+    public static readonly DiagnosticDescriptor OptionValueOutOfRange = Variant(
+        "GRPCSRV009", "value-range", TitleUnknownOption, "the value of option '{0}' gives field '{1}' ({2}) the integer {3}, which is out of its range", DiagnosticSeverity.Error);
+
+    /// <summary>GRPCSRV010: a type named like a C# keyword. {0} message or enum, {1} its full name, {2} the keyword.</summary>
+    public static readonly DiagnosticDescriptor ProtocCSharpNameProblem = Variant(
+        "GRPCSRV010", null, TitleCSharpName, "{0} '{1}' is named like the C# keyword '{2}', which protoc's C# generator does not escape: the C# it generates for this file will not compile; rename the {0}", DiagnosticSeverity.Warning);
+
+    /// <summary>GRPCSRV010: a type named like the file's reflection class. {2} that class.</summary>
+    public static readonly DiagnosticDescriptor ProtocCSharpNameIsReflectionClass = Variant(
+        "GRPCSRV010", "reflection-class", TitleCSharpName, "{0} '{1}' has the name of the class protoc's C# generator makes for the file ('{2}'): the C# it generates for this file will not compile; rename the {0} or the file", DiagnosticSeverity.Warning);
+
+    /// <summary>GRPCSRV010: a nested type named Types.</summary>
+    public static readonly DiagnosticDescriptor ProtocCSharpNameIsTypes = Variant(
+        "GRPCSRV010", "types", TitleCSharpName, "{0} '{1}' is named 'Types', the name of the class protoc's C# generator nests it in: the C# it generates will not compile; rename the {0}", DiagnosticSeverity.Warning);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byKey = CreateTable();
 
@@ -145,6 +204,9 @@ internal static partial class DiagnosticDescriptors
             UnknownTypeInnerScope, UnknownTypeMissingImport, UnknownTypeMissingImports, UnknownTypeLocal, UnknownTypeLocalByDefault,
             UnknownTypeNotAType, UnknownTypeNotExtendable, RpcTypeNotMessage, DuplicateName, DuplicateNameInOtherFile, GeneratedNameClash,
             GeneratedNameClashWithType, GeneratedNameClashWithRpc, InternalError, UnknownOption, ProtocCSharpNameProblem,
+            Proto3Extension, ExtensionNumberOutsideRanges, ExtensionNumberUsed, MessageDefault, EnumDefault, OptionNotImported,
+            OptionNotAnExtension, OptionOfAnotherElement, OptionSetTwice, OptionValueOfWrongType, OptionPathNoField, OptionValueNoField,
+            OptionValueOutOfRange, ProtocCSharpNameIsReflectionClass, ProtocCSharpNameIsTypes,
         })
         {
             table.Add(descriptor.Key(), descriptor);

@@ -17,14 +17,9 @@ internal static class ProtoDeclarations
     {
         var declarations = new List<Declaration>();
         var package = file.Package ?? string.Empty;
-        if (package.Length > 0)
+        foreach (var scope in Model.CSharpNaming.PackagePrefixes(package))
         {
-            for (var dot = package.IndexOf('.'); dot >= 0; dot = package.IndexOf('.', dot + 1))
-            {
-                declarations.Add(new Declaration(package.Substring(0, dot), "a package", file.PackageSpan ?? default));
-            }
-
-            declarations.Add(new Declaration(package, "a package", file.PackageSpan ?? default));
+            declarations.Add(new Declaration(scope, "a package", file.PackageSpan ?? default));
         }
 
         var prefix = package.Length == 0 ? string.Empty : package + ".";

@@ -26,19 +26,16 @@ internal sealed class CSharpNameChecker
             var kind = type.Kind == ProtoTypeKind.Enum ? "enum" : "message";
             if (CSharpNaming.IsKeyword(name))
             {
-                Warn(file, type, $"{kind} '{type.FullName}' is named like the C# keyword '{name}', which protoc's C# generator does not escape: the C# it generates for this file will not compile; rename the {kind}");
+                _context.Report(DiagnosticDescriptors.ProtocCSharpNameProblem, file, type.Span, kind, type.FullName, name);
             }
             else if (type.CSharpName == reflectionClass)
             {
-                Warn(file, type, $"{kind} '{type.FullName}' has the name of the class protoc's C# generator makes for the file ('{reflectionClass}'): the C# it generates for this file will not compile; rename the {kind} or the file");
+                _context.Report(DiagnosticDescriptors.ProtocCSharpNameIsReflectionClass, file, type.Span, kind, type.FullName, reflectionClass);
             }
             else if (name == "Types" && relative.IndexOf('.') >= 0)
             {
-                Warn(file, type, $"{kind} '{type.FullName}' is named 'Types', the name of the class protoc's C# generator nests it in: the C# it generates will not compile; rename the {kind}");
+                _context.Report(DiagnosticDescriptors.ProtocCSharpNameIsTypes, file, type.Span, kind, type.FullName);
             }
         }
     }
-
-    private void Warn(ProtoFileSpec file, TypeSpec type, string message) =>
-        _context.Report(DiagnosticDescriptors.ProtocCSharpNameProblem, file, type.Span, message);
 }

@@ -34,32 +34,20 @@ internal sealed class ExtensionChecker
 
             if (file.Syntax == "proto3" && !IsOptionsMessage(type.FullName))
             {
-                _context.Report(
-                    DiagnosticDescriptors.InvalidProtoDeclaration,
-                    file,
-                    extension.NumberSpan,
-                    $"extension '{extension.FullName}' extends '{type.FullName}', but a proto3 file may extend only the options messages of google/protobuf/descriptor.proto (to declare custom options)");
+                _context.Report(DiagnosticDescriptors.Proto3Extension, file, extension.NumberSpan, extension.FullName, type.FullName);
                 continue;
             }
 
             if (!InRanges(type, extension.Number))
             {
-                _context.Report(
-                    DiagnosticDescriptors.InvalidProtoDeclaration,
-                    file,
-                    extension.NumberSpan,
-                    $"extension '{extension.FullName}' has number {Invariant(extension.Number)}, which message '{type.FullName}' does not declare as an extension number (its 'extensions' ranges: {Describe(type)})");
+                _context.Report(DiagnosticDescriptors.ExtensionNumberOutsideRanges, file, extension.NumberSpan, extension.FullName, Invariant(extension.Number), type.FullName, Describe(type));
                 continue;
             }
 
             var key = (type.FullName, extension.Number);
             if (_numbers.TryGetValue(key, out var first))
             {
-                _context.Report(
-                    DiagnosticDescriptors.InvalidProtoDeclaration,
-                    file,
-                    extension.NumberSpan,
-                    $"extension number {Invariant(extension.Number)} of message '{type.FullName}' is already used by extension '{first.FullName}'");
+                _context.Report(DiagnosticDescriptors.ExtensionNumberUsed, file, extension.NumberSpan, Invariant(extension.Number), type.FullName, first.FullName);
             }
             else
             {

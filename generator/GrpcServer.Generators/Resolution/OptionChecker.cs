@@ -30,28 +30,34 @@ internal sealed class OptionChecker
             if (symbol is null)
             {
                 var declared = SymbolTable.Lookup(option.Extension, option.Scope, _context.Symbols.FindAnywhere, typesOnly: false, out _);
-                Report(file, option, declared?.Kind == SymbolKind.Extension
-                    ? $"option '{option.Name}' is declared in '{declared.File.ImportPath}', which '{file.ImportPath}' does not import (add: import \"{declared.File.ImportPath}\";)"
-                    : $"option '{option.Name}' is unknown: no extension '{option.Extension}' is declared in this file or the files it imports");
+                if (declared?.Kind == SymbolKind.Extension)
+                {
+                    Report(file, option, DiagnosticDescriptors.OptionNotImported, declared.File.ImportPath, file.ImportPath);
+                }
+                else
+                {
+                    Report(file, option, DiagnosticDescriptors.UnknownOption, option.Extension);
+                }
+
                 continue;
             }
 
             if (symbol.Extension is not { } extension)
             {
-                Report(file, option, $"option '{option.Name}': '{symbol.FullName}' is {Symbol.WithArticle(symbol.Kind)}, not an extension");
+                Report(file, option, DiagnosticDescriptors.OptionNotAnExtension, symbol.FullName, Symbol.WithArticle(symbol.Kind));
                 continue;
             }
 
             var extendee = SymbolTable.Lookup(extension.Extendee, extension.Scope, _context.Symbols.FindAnywhere, typesOnly: false, out _);
             if (extendee is null || extendee.FullName != option.OptionsMessage)
             {
-                Report(file, option, $"option '{option.Name}': extension '{extension.FullName}' extends '{extendee?.FullName ?? extension.Extendee}', so it is not an option of this element ({option.OptionsMessage})");
+                Report(file, option, DiagnosticDescriptors.OptionOfAnotherElement, extension.FullName, extendee?.FullName ?? extension.Extendee, option.OptionsMessage);
                 continue;
             }
 
             if (!(option.IsLast && extension.Repeated) && !set.Add((option.Scope, option.OptionsMessage, option.Name)))
             {
-                Report(file, option, $"option '{option.Name}' is already set on this element; set it once (only a repeated option may be set again)");
+                Report(file, option, DiagnosticDescriptors.OptionSetTwice);
                 continue;
             }
 
@@ -88,7 +94,7 @@ internal sealed class OptionChecker
         };
         if (expected is not null)
         {
-            Problem(file, option, $"the value of option '{option.Name}' must be {expected}, not {Describe(option)} (the extension is of type {extension.TypeName})");
+            Problem(file, option, DiagnosticDescriptors.OptionValueOfWrongType, expected, Describe(option), extension.TypeName);
         }
     }
 
@@ -165,7 +171,7 @@ internal sealed class OptionChecker
             var field = FindField(type, parts[i]);
             if (field is null)
             {
-                Problem(file, option, $"option '{option.Name}': message '{type.FullName}' has no field '{parts[i]}'");
+                Problem(file, option, DiagnosticDescriptors.OptionPathNoField, type.FullName, parts[i]);
                 return;
             }
 
@@ -219,7 +225,7 @@ internal sealed class OptionChecker
                 field = type is null ? null : FindField(type, name);
                 if (type is not null && field is null)
                 {
-                    Problem(file, option, $"the value of option '{option.Name}' sets '{name}', which is not a field of message '{type.FullName}'");
+                    Problem(file, option, DiagnosticDescriptors.OptionValueNoField, name, type.FullName);
                     return;
                 }
             }
@@ -300,7 +306,7 @@ internal sealed class OptionChecker
         if (field is not null && token.Kind == TokenKind.Integer && IntegerRange(field.TypeName) is var (min, max) && max != 0 &&
             (!Parsing.ProtoParser.TryParseInteger(token.Text, out var magnitude) || (negative ? magnitude > (ulong)(-(min + 1)) + 1 || min == 0 : magnitude > max)))
         {
-            Problem(file, option, $"the value of option '{option.Name}' gives field '{field.Name}' ({field.TypeName}) the integer {(negative ? "-" : string.Empty)}{token.Text}, which is out of its range");
+            Problem(file, option, DiagnosticDescriptors.OptionValueOutOfRange, field.Name, field.TypeName, (negative ? "-" : string.Empty) + token.Text);
             return false;
         }
 
@@ -317,10 +323,11 @@ internal sealed class OptionChecker
         _ => (0, 0),
     };
 
-    private void Problem(ProtoFileSpec file, CustomOptionSpec option, string message)
+    /// <summary>Reports a problem with the option's value, so that the value is not checked again.</summary>
+    private void Problem(ProtoFileSpec file, CustomOptionSpec option, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params string[] arguments)
     {
-        _problem = message;
-        Report(file, option, message);
+        _problem = descriptor.Key();
+        Report(file, option, descriptor, arguments);
     }
 
     private static string Describe(CustomOptionSpec option) => option.Kind switch
@@ -331,6 +338,12 @@ internal sealed class OptionChecker
         _ => "'" + option.Value + "'",
     };
 
-    private void Report(ProtoFileSpec file, CustomOptionSpec option, string message) =>
-        _context.Report(DiagnosticDescriptors.UnknownOption, file, option.Span, message);
+    /// <summary>Reports a GRPCSRV009 message whose first argument is the option's name.</summary>
+    private void Report(ProtoFileSpec file, CustomOptionSpec option, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params string[] arguments)
+    {
+        var all = new string[arguments.Length + 1];
+        all[0] = option.Name;
+        arguments.CopyTo(all, 1);
+        _context.Report(descriptor, file, option.Span, all);
+    }
 }

@@ -53,18 +53,14 @@ internal sealed class TypeReferenceChecker
     {
         if (type.Kind != SymbolKind.Enum)
         {
-            _context.Report(DiagnosticDescriptors.InvalidProtoDeclaration, file, @default.Span, $"{reference.Context} is a message field, so it cannot have a default value");
+            _context.Report(DiagnosticDescriptors.MessageDefault, file, @default.Span, reference.Context);
             return;
         }
 
         var values = type.Type!.EnumValues;
         if (@default.Kind != OptionValueKind.Identifier || (!values.IsEmpty && !values.ToImmutableArray().Contains(@default.Value)))
         {
-            _context.Report(
-                DiagnosticDescriptors.InvalidProtoDeclaration,
-                file,
-                @default.Span,
-                $"the default value of {reference.Context} must be a value of enum '{type.FullName}' ({string.Join(", ", values)}), not '{@default.Value}'");
+            _context.Report(DiagnosticDescriptors.EnumDefault, file, @default.Span, reference.Context, type.FullName, string.Join(", ", values), @default.Value);
         }
     }
 }
