@@ -396,6 +396,8 @@ public sealed partial class ProtocDifferentialTests(ITestOutputHelper output)
         ("a message-valued custom option with nested values", "syntax = \"proto3\";\nimport \"corpus/options/annotations.proto\";\noption (acme.annotations.file_limits) = { rps: 1, bursts: [1, 2], level: LEVEL_STRICT, labels { key: \"k\" value: \"v\" } factor: -1.5 };"),
         ("a message-valued custom option with an integer out of range", "syntax = \"proto3\";\nimport \"corpus/options/annotations.proto\";\noption (acme.annotations.file_limits) = { rps: 99999999999 };"),
         ("a field path through a custom option naming no field", "syntax = \"proto3\";\nimport \"corpus/options/annotations.proto\";\noption (acme.annotations.file_limits).speed = 5;"),
+        ("a message-valued custom option with an enum value its enum lacks", "syntax = \"proto3\";\nimport \"corpus/options/annotations.proto\";\noption (acme.annotations.file_limits) = { level: LEVEL_LOOSE };"),
+        ("a block comment inside a block comment", "syntax = \"proto3\";\n/* outer /* inner */\nmessage C {}"),
         ("an unknown feature value", "edition = \"2023\";\noption features.field_presence = SOMETIMES;"),
         ("an unknown feature", "edition = \"2023\";\noption features.colour = RED;"),
         ("a feature outside editions", "syntax = \"proto3\";\noption features.field_presence = IMPLICIT;"),

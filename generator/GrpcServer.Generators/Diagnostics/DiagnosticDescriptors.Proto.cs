@@ -143,6 +143,10 @@ internal static partial class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OptionValueOutOfRange = Variant(
         "GRPCSRV009", "value-range", TitleUnknownOption, "the value of option '{0}' gives field '{1}' ({2}) the integer {3}, which is out of its range", DiagnosticSeverity.Error);
 
+    /// <summary>GRPCSRV009: a text-format enum value that its enum lacks. {1} the field, {2} the value, {3} the enum.</summary>
+    public static readonly DiagnosticDescriptor OptionValueNotInEnum = Variant(
+        "GRPCSRV009", "value-enum", TitleUnknownOption, "the value of option '{0}' gives field '{1}' the value '{2}', which enum '{3}' does not declare", DiagnosticSeverity.Error);
+
     /// <summary>GRPCSRV010: a type named like a C# keyword. {0} message or enum, {1} its full name, {2} the keyword.</summary>
     public static readonly DiagnosticDescriptor ProtocCSharpNameProblem = Variant(
         "GRPCSRV010", null, TitleCSharpName, "{0} '{1}' is named like the C# keyword '{2}', which protoc's C# generator does not escape: the C# it generates for this file will not compile; rename the {0}", DiagnosticSeverity.Warning);
@@ -206,7 +210,7 @@ internal static partial class DiagnosticDescriptors
             GeneratedNameClashWithType, GeneratedNameClashWithRpc, InternalError, UnknownOption, ProtocCSharpNameProblem,
             Proto3Extension, ExtensionNumberOutsideRanges, ExtensionNumberUsed, MessageDefault, EnumDefault, OptionNotImported,
             OptionNotAnExtension, OptionOfAnotherElement, OptionSetTwice, OptionValueOfWrongType, OptionPathNoField, OptionValueNoField,
-            OptionValueOutOfRange, ProtocCSharpNameIsReflectionClass, ProtocCSharpNameIsTypes,
+            OptionValueOutOfRange, OptionValueNotInEnum, ProtocCSharpNameIsReflectionClass, ProtocCSharpNameIsTypes,
         })
         {
             table.Add(descriptor.Key(), descriptor);

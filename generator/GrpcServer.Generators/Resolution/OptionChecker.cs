@@ -303,6 +303,14 @@ internal sealed class OptionChecker
             index++;
         }
 
+        if (field is not null && owner is not null && typeFile is not null && token.Kind == TokenKind.Identifier && !Parsing.ProtoParser.IsScalarType(field.TypeName) &&
+            _context.Lookup(typeFile, field.TypeName, owner.FullName + "." + field.Name, typesOnly: true)?.Type is { Kind: ProtoTypeKind.Enum } enumType &&
+            !enumType.EnumValues.IsEmpty && !enumType.EnumValues.ToImmutableArray().Contains(token.Text))
+        {
+            Problem(file, option, DiagnosticDescriptors.OptionValueNotInEnum, field.Name, token.Text, enumType.FullName);
+            return false;
+        }
+
         if (field is not null && token.Kind == TokenKind.Integer && IntegerRange(field.TypeName) is var (min, max) && max != 0 &&
             (!Parsing.ProtoParser.TryParseInteger(token.Text, out var magnitude) || (negative ? magnitude > (ulong)(-(min + 1)) + 1 || min == 0 : magnitude > max)))
         {
