@@ -145,6 +145,25 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
     }
 
     [Fact]
+    public void Paths_with_a_hash_reach_the_generator_whole_through_the_editorconfig_the_sdk_writes()
+    {
+        Assert.Contains('#', consumer.ConsumerDirectory);
+        var editorConfig = Directory.GetFiles(Path.Combine(consumer.ConsumerDirectory, "obj"), "*.GeneratedMSBuildEditorConfig.editorconfig", SearchOption.AllDirectories).Single();
+        var lines = File.ReadAllLines(editorConfig);
+
+        // As the compiler reads a value: up to a '#' or ';', trimmed. The plain ProjectDir loses its tail; the encoded
+        // one keeps it, and decodes (as ProtoInputReader does) to the project's folder.
+        static string Read(string line) => Regex.Match(line, @"^\s*[\w.\-]+\s*[=:]\s*(.*?)\s*([#;].*)?$").Groups[1].Value;
+        var plain = Read(lines.First(l => l.StartsWith("build_property.ProjectDir ", StringComparison.Ordinal)));
+        var encoded = Read(lines.Single(l => l.StartsWith("build_property.GrpcServerProjectDir ", StringComparison.Ordinal)));
+        var roots = lines.Where(l => l.StartsWith("build_metadata.AdditionalFiles.GrpcServerProtoRoot ", StringComparison.Ordinal)).Select(Read).Order().ToList();
+
+        Assert.NotEqual(consumer.ConsumerDirectory + Path.DirectorySeparatorChar, plain);
+        Assert.Equal(consumer.ConsumerDirectory + Path.DirectorySeparatorChar, Uri.UnescapeDataString(encoded));
+        Assert.Equal([".", ".", "protos", "protos"], roots);
+    }
+
+    [Fact]
     public void Consumer_serves_unary_and_streaming_calls_and_exits()
     {
         Assert.NotNull(consumer.Run);
