@@ -73,8 +73,17 @@ public sealed partial class RpcServer
 
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> that publishes per-RPC statistics:
     /// counters <c>grpcserver.rpc.successful</c>, <c>grpcserver.rpc.failed</c>, <c>grpcserver.rpc.messages_received</c>
-    /// and <c>grpcserver.rpc.messages_sent</c>, each tagged with <c>rpc</c> (the full method path).</summary>
+    /// and <c>grpcserver.rpc.messages_sent</c>, each tagged with <c>rpc</c> (the full method path); and the histogram
+    /// <c>rpc.server.duration</c> (milliseconds, OpenTelemetry's semantic conventions).</summary>
     public const string MeterName = "GrpcServer";
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.ActivitySource"/> of the server's spans, one per RPC call, with
+    /// OpenTelemetry's semantic-convention attributes (<c>rpc.system</c>, <c>rpc.service</c>, <c>rpc.method</c>,
+    /// <c>rpc.grpc.status_code</c>): <c>.AddSource(RpcServer.ActivitySourceName)</c>. The same meter,
+    /// <see cref="MeterName"/>, also has the call-duration histogram <c>rpc.server.duration</c> (milliseconds).
+    /// </summary>
+    public const string ActivitySourceName = "GrpcServer";
 
     /// <summary>
     /// What the handlers do: the <see cref="RpcServerOptions"/> the server was created with, or the
