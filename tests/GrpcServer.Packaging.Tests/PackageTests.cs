@@ -82,13 +82,13 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
         Assert.Equal("net10.0", (string?)group.Attribute("targetFramework"));
         var dependencies = group.Elements().ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
 
-        foreach (var id in new[] { "Google.Protobuf", "Grpc.AspNetCore.Server", "Grpc.HealthCheck", "Grpc.Reflection" })
+        foreach (var id in new[] { "Google.Protobuf", "Grpc.AspNetCore.Server", "Grpc.HealthCheck", "Grpc.Reflection", "Grpc.Net.Client" })
         {
             Assert.True(dependencies.TryGetValue(id, out var version), $"no dependency on {id}: {string.Join(", ", dependencies.Keys)}");
             Assert.Equal(consumer.CentralVersions[id], version);
         }
 
-        Assert.Equal(4, dependencies.Count);
+        Assert.Equal(5, dependencies.Count);
         var framework = metadata.Elements().Single(e => e.Name.LocalName == "frameworkReferences").Descendants().Single(e => e.Name.LocalName == "frameworkReference");
         Assert.Equal("Microsoft.AspNetCore.App", (string?)framework.Attribute("name"));
     }
@@ -164,7 +164,7 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
     }
 
     [Fact]
-    public void Consumer_serves_unary_and_streaming_calls_and_exits()
+    public void Consumer_serves_unary_and_streaming_calls_on_a_port_and_in_memory_and_exits()
     {
         Assert.NotNull(consumer.Run);
         Assert.True(consumer.Run.Succeeded, consumer.Run.ToString());
@@ -172,7 +172,8 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
         // What the program printed itself, in order, without the server's log lines.
         var printed = consumer.Run.Output.Split('\n', StringSplitOptions.TrimEntries)
             .Where(line => line == "stopped" || line.StartsWith("unary:", StringComparison.Ordinal) ||
-                           line.StartsWith("stream:", StringComparison.Ordinal) || line.StartsWith("ping:", StringComparison.Ordinal));
+                           line.StartsWith("stream:", StringComparison.Ordinal) || line.StartsWith("ping:", StringComparison.Ordinal) ||
+                           line.StartsWith("in memory:", StringComparison.Ordinal));
         Assert.Equal(
             [
                 "unary: Hello package from /demo.Greeter/SayHello",
@@ -181,6 +182,7 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
                 "stream: 3 Hello stream",
                 "ping: 42",
                 "stopped",
+                "in memory: Hello test from /demo.Greeter/SayHello",
             ],
             printed);
     }
