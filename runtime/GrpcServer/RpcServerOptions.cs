@@ -65,6 +65,15 @@ public sealed class RpcServerOptions : RpcServiceOptions
     /// <summary>How long a stop waits for in-flight calls to finish before cancelling them. Default 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the server goes on serving once a stop begins, with its health service already answering
+    /// <c>NOT_SERVING</c>, before it closes its listener and lets in-flight calls finish (<see cref="ShutdownTimeout"/>,
+    /// which this delay does not shorten). A load balancer that checks the health service takes the server out of
+    /// rotation in that time, so no call is sent to a closed port. Set it longer than the balancer takes to notice.
+    /// Default zero: the listener closes at once. Under Kubernetes a <c>preStop</c> sleep does the same job.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>The least severe log level written to the console. Default <see cref="LogLevel.Information"/>;
     /// ASP.NET Core's per-request logs stay at <see cref="LogLevel.Warning"/> and above.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;

@@ -20,7 +20,7 @@ public sealed class ReliabilityTests
     [Fact]
     public async Task Malformed_request_bytes_get_an_error_status_and_the_server_keeps_serving()
     {
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello));
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello));
         var invoker = server.Channel.CreateCallInvoker();
 
         // Field 1, length-delimited, claims 100 bytes but two follow: not a HelloRequest.
@@ -37,7 +37,7 @@ public sealed class ReliabilityTests
     [Fact]
     public async Task Request_over_the_maximum_size_is_RESOURCE_EXHAUSTED()
     {
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.MaxReceiveMessageSize = 1024);
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.MaxReceiveMessageSize = 1024);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = new string('x', 4096) }).ResponseAsync);
@@ -50,7 +50,7 @@ public sealed class ReliabilityTests
     [Fact]
     public async Task Default_maximum_request_size_is_4_MB()
     {
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, (HelloRequest r, Context c) => new HelloReply { Message = r.Name.Length.ToString() }));
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, (HelloRequest r, Context c) => new HelloReply { Message = r.Name.Length.ToString() }));
         var client = new Greeter.GreeterClient(server.Channel);
 
         var accepted = await client.SayHelloAsync(new HelloRequest { Name = new string('a', 4 * 1024 * 1024 - 16) });
@@ -116,7 +116,7 @@ public sealed class ReliabilityTests
         var lateRuns = 0;
         var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = await TestServer.StartAsync(
+        var server = await TestServer.StartOnSocketAsync(
             s => s.AddHandler(GreeterRpcs.SayHello, async (request, context) =>
             {
                 if (request.Name == "late")

@@ -209,7 +209,7 @@ public sealed class ServerTests
     public async Task Tls_serves_https_with_a_certificate()
     {
         using var certificates = new TestCertificates();
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
         {
             o.Urls = ["https://127.0.0.1:0"];
             o.TlsCertificate = certificates.Server;
@@ -233,7 +233,7 @@ public sealed class ServerTests
             var keyPath = Path.Combine(directory.FullName, "server.key");
             await File.WriteAllTextAsync(certificatePath, certificates.Server.ExportCertificatePem());
             await File.WriteAllTextAsync(keyPath, certificates.Server.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
-            await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
+            await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
             {
                 o.Urls = ["https://127.0.0.1:0"];
                 o.TlsCertificatePath = certificatePath;
@@ -255,7 +255,7 @@ public sealed class ServerTests
     public async Task Mutual_tls_accepts_a_client_certificate_of_the_trusted_authority_and_refuses_a_client_without_one()
     {
         using var certificates = new TestCertificates();
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
         {
             o.Urls = ["https://127.0.0.1:0"];
             o.TlsCertificate = certificates.Server;

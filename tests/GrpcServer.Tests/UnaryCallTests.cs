@@ -69,7 +69,7 @@ public sealed class UnaryCallTests
     {
         string? header = null, peer = null;
         DateTime deadline = default;
-        await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler("Greeter", "SayHello",
             (HelloRequest request, Context context) =>
             {
                 header = context.RequestHeaders.GetValue("x-test");

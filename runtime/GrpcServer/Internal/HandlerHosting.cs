@@ -71,8 +71,9 @@ internal static class HandlerHosting
 
         var handlers = endpoints.MapGrpcService<HandlerService>();
 
-        // Created now so that the instruments exist from the start; the container disposes them.
-        endpoints.ServiceProvider.GetRequiredService<RpcMetrics>();
+        // Created now so that the instruments exist from the start; the container disposes them. Every RPC's calls get
+        // a span and a duration when anyone listens.
+        RpcTelemetry.Observe(handlers, endpoints.ServiceProvider.GetRequiredService<RpcMetrics>());
         if (server.Options.EnableHealthService)
         {
             endpoints.MapGrpcService<HealthServiceImpl>();

@@ -7,6 +7,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using GrpcServer.Internal.InMemory;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,18 +44,19 @@ internal sealed class RpcServerHost : IAsyncDisposable
     /// <summary>Builds and starts the host.</summary>
     /// <param name="server">The server whose handlers are served.</param>
     /// <param name="options">How to listen and stop.</param>
+    /// <param name="inMemory">Listen on this in-memory transport instead of the URLs; <see langword="null"/>: on the URLs.</param>
     /// <param name="stopOnHandlerException">Asks the server to stop because of a handler exception; returns whether
     /// this exception is the one that stops it. Used only when <see cref="RpcServerOptions.StopOnHandlerException"/> is set.</param>
     /// <param name="cancellationToken">Abandons the start.</param>
     /// <exception cref="RpcErrorException">The host could not be built or could not start.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<RpcServerHost> StartAsync(
-        RpcServer server, RpcServerOptions options, Func<Exception, bool> stopOnHandlerException, CancellationToken cancellationToken)
+        RpcServer server, RpcServerOptions options, InMemoryTransport? inMemory, Func<Exception, bool> stopOnHandlerException, CancellationToken cancellationToken)
     {
         WebApplication app;
         try
         {
-            app = Build(server, options, options.StopOnHandlerException ? stopOnHandlerException : null);
+            app = Build(server, options, inMemory, options.StopOnHandlerException ? stopOnHandlerException : null);
         }
         catch (Exception exception)
         {
@@ -95,7 +97,7 @@ internal sealed class RpcServerHost : IAsyncDisposable
     private static RpcErrorException CouldNotStart(Exception exception) =>
         new($"The server could not start: {exception.Message}", exception);
 
-    private static WebApplication Build(RpcServer server, RpcServerOptions options, Func<Exception, bool>? stopOnHandlerException)
+    private static WebApplication Build(RpcServer server, RpcServerOptions options, InMemoryTransport? inMemory, Func<Exception, bool>? stopOnHandlerException)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = options.Args ?? [] });
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -107,7 +109,14 @@ internal sealed class RpcServerHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
         builder.Logging.AddFilter("Grpc.AspNetCore", frameworkLevel);
 
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        var drainDelay = options.DrainDelay > TimeSpan.Zero ? options.DrainDelay : TimeSpan.Zero;
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout =
+            options.ShutdownTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : options.ShutdownTimeout + drainDelay);
+        if (drainDelay > TimeSpan.Zero)
+        {
+            builder.Services.AddSingleton<IHostedService>(provider => new DrainDelayService(drainDelay, provider.GetRequiredService<IHostApplicationLifetime>()));
+        }
+
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
 
         var certificate = LoadCertificate(options);
@@ -130,7 +139,11 @@ internal sealed class RpcServerHost : IAsyncDisposable
             });
         });
 
-        if (options.Urls.Count > 0)
+        if (inMemory is not null)
+        {
+            inMemory.Configure(builder);
+        }
+        else if (options.Urls.Count > 0)
         {
             builder.WebHost.UseUrls([.. options.Urls]);
         }
