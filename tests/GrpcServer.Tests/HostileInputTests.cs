@@ -377,7 +377,7 @@ public sealed class HostileInputTests
         {
             var logs = new LogCapture();
             HostileServer? server = null;
-            var test = await TestServer.StartAsync(
+            var test = await TestServer.StartOnSocketAsync(
                 s => s
                     .AddHandler(GreeterRpcs.SayHello, (request, context) => new HelloReply { Message = "Hello " + request.Name })
                     .AddHandler(EchoRpcs.Unary, (request, context) => server!.UnaryAsync(request, context))

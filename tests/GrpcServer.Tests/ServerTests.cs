@@ -318,7 +318,7 @@ public sealed class ServerTests
     public async Task ConfigureLogging_adds_to_the_logging_of_the_servers_own_host()
     {
         var logs = new Hostile.LogCapture();
-        await using var server = await TestServer.StartAsync(
+        await using var server = await TestServer.StartOnSocketAsync(
             s => s.AddHandler(GreeterRpcs.SayHello, Hello),
             o =>
             {
