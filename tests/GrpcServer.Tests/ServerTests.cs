@@ -315,6 +315,31 @@ public sealed class ServerTests
     }
 
     [Fact]
+    public async Task ConfigureLogging_adds_to_the_logging_of_the_servers_own_host()
+    {
+        var logs = new Hostile.LogCapture();
+        await using var server = await TestServer.StartOnSocketAsync(
+            s => s.AddHandler(GreeterRpcs.SayHello, Hello),
+            o =>
+            {
+                o.LogLevel = LogLevel.Information;
+                o.ConfigureLogging = logging =>
+                {
+                    logging.ClearProviders();
+                    logging.AddProvider(logs);
+                };
+            });
+
+        await new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = "log" });
+
+        // The provider gets GrpcServer's own events at the server's level; the defaults still hold framework logs to Warning.
+        var serving = Assert.Single(logs.GrpcServerEvents("Serving"));
+        Assert.Equal(LogLevel.Information, serving.Level);
+        Assert.Contains(server.Url, serving.Message);
+        Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && e.Level < LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task StopOnHandlerException_drains_and_rethrows_the_handler_exception()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
@@ -36,6 +37,10 @@ internal static class HandlerHosting
             grpc.ResponseCompressionAlgorithm = options.ResponseCompressionAlgorithm;
             grpc.ResponseCompressionLevel = options.ResponseCompressionLevel;
         });
+
+        // The handlers' methods decompress requests through a guard (in an app too): corrupt bytes are the client's
+        // protocol error, and a small message must not decompress to gigabytes.
+        services.PostConfigure<GrpcServiceOptions<HandlerService>>(GuardedCompressionProvider.GuardAll);
         services.AddSingleton(server);
         services.AddSingleton(server.Registry);
         services.AddSingleton<RpcMetrics>();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Security;
@@ -14,8 +15,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GrpcServer.Internal;
 
@@ -149,6 +152,7 @@ internal sealed class RpcServerHost : IAsyncDisposable
             builder.WebHost.UseUrls(RpcServerOptions.DefaultUrl);
         }
 
+        ConfigureForClients(builder, options);
         HandlerHosting.AddServices(builder.Services, server, stopOnHandlerException);
 
         // Unknown services and methods fall through to an endpoint that reports them before answering UNIMPLEMENTED.
@@ -157,6 +161,56 @@ internal sealed class RpcServerHost : IAsyncDisposable
         HandlerHosting.MapEndpoints(app, server);
         UnknownMethodEndpoint.Map(app, server.Registry);
         return app;
+    }
+
+    /// <summary>
+    /// What this host does about its clients: the limits on connections and calls, the guard on compressed requests,
+    /// and the log, where what a client can cause at will is never an Error (<see cref="ClientErrorLoggerFactory"/>).
+    /// The application's own logging (<see cref="RpcServerOptions.ConfigureLogging"/>) comes after the defaults.
+    /// </summary>
+    private static void ConfigureForClients(WebApplicationBuilder builder, RpcServerOptions options)
+    {
+        options.ConfigureLogging?.Invoke(builder.Logging);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(provider => new ClientErrorLoggerFactory(new LoggerFactory(
+            provider.GetServices<ILoggerProvider>(),
+            provider.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            provider.GetService<IOptions<LoggerFactoryOptions>>(),
+            provider.GetService<IExternalScopeProvider>()))));
+
+        // The options, else the configuration keys (appsettings.json, Kestrel__Limits__... variables, --Kestrel:Limits:...
+        // arguments), else Kestrel's defaults. The slim builder binds no Kestrel:Limits section itself, and binding all
+        // of it would need reflection; these two are the ones a production server wants.
+        var configuration = builder.Configuration;
+        var connections = options.MaxConcurrentConnections ?? Limit<long>(configuration, "Kestrel:Limits:MaxConcurrentConnections");
+        var streams = options.MaxConcurrentStreamsPerConnection ?? Limit<int>(configuration, "Kestrel:Limits:Http2:MaxStreamsPerConnection");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (connections is { } maxConnections)
+            {
+                kestrel.Limits.MaxConcurrentConnections = maxConnections;
+            }
+
+            if (streams is { } maxStreams)
+            {
+                kestrel.Limits.Http2.MaxStreamsPerConnection = maxStreams;
+            }
+        });
+
+        // Every gRPC service of this host, health and reflection included: corrupt or oversized compressed requests.
+        builder.Services.PostConfigure<Grpc.AspNetCore.Server.GrpcServiceOptions>(GuardedCompressionProvider.GuardAll);
+    }
+
+    private static T? Limit<T>(IConfiguration configuration, string key)
+        where T : struct, IParsable<T>
+    {
+        if (configuration[key] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        return T.TryParse(text, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidOperationException($"The configuration value {key} = '{text}' is not a number.");
     }
 
     private static X509Certificate2? LoadCertificate(RpcServerOptions options)
