@@ -174,6 +174,22 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public void Custom_option_from_a_file_that_is_not_imported_is_an_error_and_a_keyword_type_name_a_warning()
+    {
+        var result = Run(
+            ("opts.proto", "syntax = \"proto3\"; package o; import \"google/protobuf/descriptor.proto\"; extend google.protobuf.FileOptions { string owner = 50100; }"),
+            ("svc.proto", "syntax = \"proto3\";\npackage s;\noption (o.owner) = \"me\";\nmessage event {}"));
+
+        var error = Single(result, "GRPCSRV009");
+        Assert.Equal("option '(o.owner)' is declared in 'opts.proto', which 'svc.proto' does not import (add: import \"opts.proto\";)", error.GetMessage());
+        AssertAt(error, "svc.proto", 3, 8);
+        var warning = Single(result, "GRPCSRV010");
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.StartsWith("message 's.event' is named like the C# keyword 'event', which protoc's C# generator does not escape", warning.GetMessage(), StringComparison.Ordinal);
+        AssertAt(warning, "svc.proto", 4, 9);
+    }
+
+    [Fact]
     public void Every_descriptor_has_a_unique_sequential_id_and_a_help_link()
     {
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();

@@ -24,7 +24,9 @@ public sealed partial class PackagedConsumer : IAsyncLifetime
             .Single(a => a.Key == "RepoRoot").Value!);
         WorkDirectory = Path.Combine(Path.GetTempPath(), "grpcserver-packaging-" + Guid.NewGuid().ToString("N"));
         FeedDirectory = Path.Combine(WorkDirectory, "feed");
-        ConsumerDirectory = Path.Combine(WorkDirectory, "consumer");
+        // '#' and a space in the project's folder: Roslyn's .editorconfig reader takes '#' for the start of a comment,
+        // so the GrpcServer targets hand the paths to the generator encoded (issue 12.5).
+        ConsumerDirectory = Path.Combine(WorkDirectory, "C# consumer");
         Version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         CentralVersions = XDocument.Load(Path.Combine(RepoRoot, "Directory.Packages.props"))
             .Descendants("PackageVersion")

@@ -1,4 +1,5 @@
 using System;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace GrpcServer.Internal;
@@ -41,4 +42,42 @@ internal static partial class GrpcServerLog
 
     [LoggerMessage(EventId = 14, Message = "Stopped. Calls in flight: {InFlightWhenStopping} when the stop began, {InFlight} when it ended.", EventName = "Stopped")]
     public static partial void Stopped(ILogger logger, LogLevel level, long inFlightWhenStopping, long inFlight);
+    // What a client does wrong is Debug, never Error: a client must not be able to fill the log. Its ids start at 20,
+    // away from the startup and stop events. Every client-controlled value is escaped (ClientText) before it is logged.
+
+    /// <summary>A call ended because its client broke the gRPC protocol; the status detail may quote the client.</summary>
+    public static void ClientProtocolError(ILogger logger, string rpc, Status status)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            ClientProtocolErrorCore(logger, rpc, status.StatusCode, ClientText.Escape(status.Detail), status.DebugException);
+        }
+    }
+
+    /// <summary>A gRPC request for a path that no served service has, answered UNIMPLEMENTED.</summary>
+    public static void UnknownMethod(ILogger logger, string path, string peer, string details)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            UnknownMethodCore(logger, ClientText.Escape(path), peer, details);
+        }
+    }
+
+    /// <summary>A gRPC request with an HTTP method other than POST, refused before any handler ran.</summary>
+    public static void NotPost(ILogger logger, string method, string path, string peer)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            NotPostCore(logger, ClientText.Escape(method), ClientText.Escape(path), peer);
+        }
+    }
+
+    [LoggerMessage(20, LogLevel.Debug, "A client of {Rpc} broke the gRPC protocol; the call ended with {StatusCode}: {Detail}", EventName = "ClientProtocolError")]
+    private static partial void ClientProtocolErrorCore(ILogger logger, string rpc, StatusCode statusCode, string detail, Exception? exception);
+
+    [LoggerMessage(21, LogLevel.Debug, "No RPC is served at {Path} (called from {Peer}): answered UNIMPLEMENTED, {Details}", EventName = "UnknownMethod")]
+    private static partial void UnknownMethodCore(ILogger logger, string path, string peer, string details);
+
+    [LoggerMessage(22, LogLevel.Debug, "A gRPC request used {HttpMethod}, not POST, for {Path} (called from {Peer}): answered 405 Method Not Allowed.", EventName = "NotPost")]
+    private static partial void NotPostCore(ILogger logger, string httpMethod, string path, string peer);
 }

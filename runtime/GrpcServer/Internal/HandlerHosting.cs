@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
@@ -38,6 +39,10 @@ internal static class HandlerHosting
             grpc.ResponseCompressionAlgorithm = options.ResponseCompressionAlgorithm;
             grpc.ResponseCompressionLevel = options.ResponseCompressionLevel;
         });
+
+        // The handlers' methods decompress requests through a guard (in an app too): corrupt bytes are the client's
+        // protocol error, and a small message must not decompress to gigabytes.
+        services.PostConfigure<GrpcServiceOptions<HandlerService>>(GuardedCompressionProvider.GuardAll);
         services.AddSingleton(server);
         services.AddSingleton(server.Registry);
         services.AddSingleton<RpcMetrics>();
@@ -72,8 +77,9 @@ internal static class HandlerHosting
 
         var handlers = endpoints.MapGrpcService<HandlerService>();
 
-        // Created now so that the instruments exist from the start; the container disposes them.
-        endpoints.ServiceProvider.GetRequiredService<RpcMetrics>();
+        // Created now so that the instruments exist from the start; the container disposes them. Every RPC's calls get
+        // a span and a duration when anyone listens.
+        RpcTelemetry.Observe(handlers, endpoints.ServiceProvider.GetRequiredService<RpcMetrics>());
         if (server.Options.EnableHealthService)
         {
             endpoints.MapGrpcService<HealthServiceImpl>();

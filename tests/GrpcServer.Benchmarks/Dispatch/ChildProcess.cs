@@ -10,6 +10,8 @@ namespace GrpcServer.Benchmarks.Dispatch;
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
+    private const int MaxKeptLines = 400;
+
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly List<string> _output = [];
@@ -136,6 +138,12 @@ internal sealed class ChildProcess : IAsyncDisposable
             {
                 lock (_output)
                 {
+                    // Only the tail is kept for error messages: a server logging every failed call writes a lot.
+                    if (_output.Count >= MaxKeptLines)
+                    {
+                        _output.RemoveRange(0, MaxKeptLines / 2);
+                    }
+
                     _output.Add(line);
                 }
             }

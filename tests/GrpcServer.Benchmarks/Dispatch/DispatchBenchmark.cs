@@ -1,24 +1,95 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Bench;
+using Grpc.Core;
 using Grpc.Net.Client;
 using GrpcServer.Benchmarks.Reporting;
 
 namespace GrpcServer.Benchmarks.Dispatch;
 
-/// <summary>The RPC kinds measured.</summary>
+/// <summary>The kinds of call measured.</summary>
 internal enum Scenario
 {
     Unary,
     ServerStreaming,
+    ClientStreaming,
     BidiPingPong,
+
+    /// <summary>Unary calls that end with NOT_FOUND: ours by <c>context.Abort</c>, hand-written by <c>throw new RpcException</c>.</summary>
+    UnaryAbort,
+
+    /// <summary>Unary calls that end with NOT_FOUND: both by <c>throw new RpcException</c>.</summary>
+    UnaryThrow,
+
+    /// <summary>Unary calls while a MeterListener collects the server's statistics every second.</summary>
+    UnaryMetrics,
+}
+
+internal static class Scenarios
+{
+    public static string Name(this Scenario scenario) => scenario switch
+    {
+        Scenario.Unary => "unary",
+        Scenario.ServerStreaming => "server streaming",
+        Scenario.ClientStreaming => "client streaming",
+        Scenario.BidiPingPong => "bidi ping-pong",
+        Scenario.UnaryAbort => "unary, handler aborts",
+        Scenario.UnaryThrow => "unary, handler throws",
+        _ => "unary, MeterListener attached",
+    };
+
+    /// <summary>What the figures are per: a call or a message (the streamed direction's).</summary>
+    public static string Unit(this Scenario scenario) =>
+        scenario is Scenario.ServerStreaming or Scenario.ClientStreaming or Scenario.BidiPingPong ? "message" : "call";
+
+    public static bool Fails(this Scenario scenario) => scenario is Scenario.UnaryAbort or Scenario.UnaryThrow;
+
+    public static Scenario Parse(string name) => name.ToLowerInvariant() switch
+    {
+        "abort" or "unaryabort" => Scenario.UnaryAbort,
+        "throw" or "unarythrow" => Scenario.UnaryThrow,
+        "metrics" or "unarymetrics" => Scenario.UnaryMetrics,
+        var other => Enum.Parse<Scenario>(other, ignoreCase: true),
+    };
+}
+
+/// <summary>One comparison the report makes: ours in one scenario against a baseline, paired repetition by repetition.</summary>
+internal sealed record Comparison(Scenario Scenario, ServerKind Kind, Scenario BaselineScenario, ServerKind Baseline)
+{
+    /// <summary>
+    /// Every comparison, each against the targets (CPU ≤ 1.02x, allocation ≤ +32 B). Default options against the
+    /// tuned hand-written server is what a user's server is up against; LogLevel Warning against the same-host
+    /// hand-written server isolates dispatch (same logging on both sides).
+    /// </summary>
+    public static IReadOnlyList<Comparison> All { get; } =
+    [
+        new(Scenario.Unary, ServerKind.OursDefaults, Scenario.Unary, ServerKind.HandWrittenTuned),
+        new(Scenario.Unary, ServerKind.OursDefaults, Scenario.Unary, ServerKind.HandWritten),
+        new(Scenario.Unary, ServerKind.Ours, Scenario.Unary, ServerKind.HandWritten),
+        new(Scenario.ServerStreaming, ServerKind.OursDefaults, Scenario.ServerStreaming, ServerKind.HandWrittenTuned),
+        new(Scenario.ServerStreaming, ServerKind.OursDefaults, Scenario.ServerStreaming, ServerKind.HandWritten),
+        new(Scenario.ServerStreaming, ServerKind.Ours, Scenario.ServerStreaming, ServerKind.HandWritten),
+        new(Scenario.ClientStreaming, ServerKind.OursDefaults, Scenario.ClientStreaming, ServerKind.HandWrittenTuned),
+        new(Scenario.BidiPingPong, ServerKind.OursDefaults, Scenario.BidiPingPong, ServerKind.HandWrittenTuned),
+        new(Scenario.UnaryAbort, ServerKind.OursDefaults, Scenario.UnaryThrow, ServerKind.HandWrittenTuned),
+        new(Scenario.UnaryThrow, ServerKind.OursDefaults, Scenario.UnaryThrow, ServerKind.HandWrittenTuned),
+        new(Scenario.UnaryMetrics, ServerKind.OursDefaults, Scenario.Unary, ServerKind.HandWrittenTuned),
+        new(Scenario.UnaryMetrics, ServerKind.OursDefaults, Scenario.Unary, ServerKind.OursDefaults),
+    ];
+
+    public string Label => Scenario == BaselineScenario
+        ? $"{Scenario.Name()}: {Kind.Name()} / {Baseline.Name()}"
+        : $"{Scenario.Name()}: {Kind.Name()} / {Baseline.Name()} ({BaselineScenario.Name()})";
 }
 
 /// <summary>How long and how often the dispatch benchmark measures.</summary>
-internal sealed record DispatchSettings(int Repetitions, double ProcessWarmupSeconds, double WarmupSeconds, double WindowSeconds, bool Profile, double ProfileSeconds)
+internal sealed record DispatchSettings(int Repetitions, double ProcessWarmupSeconds, double OtherWarmupSeconds, double WarmupSeconds, double WindowSeconds, bool Profile, double ProfileSeconds)
 {
-    /// <summary>The RPC kinds to measure; all by default.</summary>
-    public IReadOnlyList<Scenario> Scenarios { get; init; } = Enum.GetValues<Scenario>();
+    /// <summary>Restricts the scenarios (<c>--scenarios</c>); null for each server's own list.</summary>
+    public IReadOnlyList<Scenario>? ScenarioFilter { get; init; }
+
+    /// <summary>Restricts the servers (<c>--servers</c>); null for all four.</summary>
+    public IReadOnlyList<ServerKind>? KindFilter { get; init; }
 
     public const int StreamMessages = 100;
     public const int UnaryConnections = 4;
@@ -29,26 +100,53 @@ internal sealed record DispatchSettings(int Repetitions, double ProcessWarmupSec
 
     /// <summary>A window with more than this share of the server's core busy with other work is measured again.</summary>
     public const double DisturbedThreshold = 0.05;
-    public const int MaxAttempts = 3;
+
+    /// <summary>How often a disturbed window is measured at most (the last attempt is kept).</summary>
+    public int MaxAttempts { get; init; } = 3;
 
     /// <summary>The cores: each server on one, its load generator on the other.</summary>
     public const int ServerCore = 0;
     public const int LoadCore = 1;
 
     /// <summary>
-    /// Each server process first serves the first RPC kind for <c>ProcessWarmupSeconds</c> and each other kind for a third
-    /// of that: on one saturated core, tiered compilation takes 25 to 30 seconds to reach steady state (server CPU per
-    /// unary call falls from about 21 to about 9 µs), and a shorter warm-up measures the JIT, not the dispatch.
+    /// Each server process first serves its first scenario for <c>ProcessWarmupSeconds</c> and each other for
+    /// <c>OtherWarmupSeconds</c>: on one saturated core, tiered compilation takes 25 to 30 seconds to reach steady state
+    /// (server CPU per unary call falls from about 21 to about 9 µs), and a shorter warm-up measures the JIT, not the
+    /// dispatch. The other scenarios share most of the first one's code.
     /// </summary>
-    public static DispatchSettings Full { get; } = new(Repetitions: 5, ProcessWarmupSeconds: 36, WarmupSeconds: 3, WindowSeconds: 10, Profile: true, ProfileSeconds: 15);
+    public static DispatchSettings Full { get; } = new(Repetitions: 5, ProcessWarmupSeconds: 36, OtherWarmupSeconds: 8, WarmupSeconds: 3, WindowSeconds: 10, Profile: true, ProfileSeconds: 8);
 
-    public static DispatchSettings Quick { get; } = new(Repetitions: 2, ProcessWarmupSeconds: 6, WarmupSeconds: 2, WindowSeconds: 3, Profile: true, ProfileSeconds: 3);
+    /// <summary>The smoke test of the benchmark itself: every path once, figures not worth keeping.</summary>
+    public static DispatchSettings Quick { get; } = new(Repetitions: 2, ProcessWarmupSeconds: 3, OtherWarmupSeconds: 1, WarmupSeconds: 1, WindowSeconds: 2, Profile: true, ProfileSeconds: 2) { MaxAttempts = 1 };
+
+    /// <summary>
+    /// The scenarios each server runs. The two same-host servers run unary and server streaming (the rows against
+    /// both baselines); the tuned hand-written server every scenario with a hand-written counterpart; ours with
+    /// default options every scenario.
+    /// </summary>
+    public IReadOnlyList<Scenario> ScenariosOf(ServerKind kind)
+    {
+        IReadOnlyList<Scenario> own = kind switch
+        {
+            ServerKind.HandWritten or ServerKind.Ours => [Scenario.Unary, Scenario.ServerStreaming],
+            ServerKind.HandWrittenTuned => [Scenario.Unary, Scenario.UnaryThrow, Scenario.ServerStreaming, Scenario.ClientStreaming, Scenario.BidiPingPong],
+
+            // The unary variants right after unary, so that the windows they are compared with are close in the process's life.
+            _ => [Scenario.Unary, Scenario.UnaryMetrics, Scenario.UnaryAbort, Scenario.UnaryThrow, Scenario.ServerStreaming, Scenario.ClientStreaming, Scenario.BidiPingPong],
+        };
+        return ScenarioFilter is null ? own : [.. own.Where(ScenarioFilter.Contains)];
+    }
+
+    public IReadOnlyList<ServerKind> Kinds => KindFilter ?? ServerKinds.All;
+
+    /// <summary>The servers of the allocation profile: the pair the targets are about.</summary>
+    public IReadOnlyList<ServerKind> ProfileKinds => [.. Kinds.Where(k => k is ServerKind.HandWrittenTuned or ServerKind.OursDefaults)];
 }
 
 /// <summary>One measured window of one server process.</summary>
 internal sealed record DispatchSample(Scenario Scenario, ServerKind Kind, int Repetition, WindowResult Window, string Load, double[] CoreBusy)
 {
-    /// <summary>Server CPU time per call (unary) or per response message (streaming), in microseconds.</summary>
+    /// <summary>Server CPU time per call (unary) or per message (streaming), in microseconds.</summary>
     public double CpuMicrosecondsPerOp => Window.CpuMilliseconds * 1000 / Window.Responses;
 
     public double BytesPerOp => (double)Window.AllocatedBytes / Window.Responses;
@@ -77,17 +175,23 @@ internal sealed class DispatchResults(DispatchSettings settings)
 
     public string H2LoadVersion { get; set; } = "";
 
-    public IEnumerable<Scenario> Scenarios => Samples.Select(s => s.Scenario).Concat(Profiles.Keys.Select(k => k.Scenario)).Distinct().Order();
-
     public IReadOnlyList<DispatchSample> Of(Scenario scenario, ServerKind kind) =>
         Samples.Where(s => s.Scenario == scenario && s.Kind == kind).OrderBy(s => s.Repetition).ToList();
+
+    /// <summary>The comparison's pairs: ours and the baseline measured in the same repetition.</summary>
+    public IReadOnlyList<(DispatchSample Ours, DispatchSample Baseline)> Pairs(Comparison comparison)
+    {
+        var baseline = Of(comparison.BaselineScenario, comparison.Baseline).ToDictionary(s => s.Repetition);
+        return [.. Of(comparison.Scenario, comparison.Kind).Where(s => baseline.ContainsKey(s.Repetition)).Select(s => (s, baseline[s.Repetition]))];
+    }
 }
 
 /// <summary>
-/// The dispatch benchmark: the same .proto served by a hand-written Grpc.AspNetCore service and by
-/// <c>RpcServer.AddHandler</c>, each in a fresh process pinned to core 0, driven by a load generator pinned to core 1,
-/// alternating (hand-written, ours, hand-written, ours, ...). Each process measures its own CPU time and allocated
-/// bytes over a window that starts after a warm-up.
+/// The dispatch benchmark: the same .proto served by hand-written Grpc.AspNetCore services and by
+/// <c>RpcServer.AddHandler</c>, each in a fresh process pinned to core 0, driven by a load generator pinned to core 1.
+/// A repetition starts one process of each server, in an order that alternates between repetitions (forward, then
+/// backward), so that each comparison is a pair measured minutes apart. Each process measures its own CPU time and
+/// allocated bytes over a window that starts after a warm-up.
 /// </summary>
 internal static class DispatchBenchmark
 {
@@ -117,16 +221,24 @@ internal static class DispatchBenchmark
         try
         {
             var frames = new Frames(
-                H2Load.WriteFrame(directory.FullName, "hello.bin", Requests.Hello),
-                H2Load.WriteFrame(directory.FullName, "hellos.bin", Requests.Hellos(DispatchSettings.StreamMessages)));
+                H2Load.WriteFrames(directory.FullName, "hello.bin", [Requests.Hello]),
+                H2Load.WriteFrames(directory.FullName, "hellos.bin", [Requests.Hellos(DispatchSettings.StreamMessages)]),
+                H2Load.WriteFrames(directory.FullName, "collect.bin", Enumerable.Repeat(Requests.Hello, DispatchSettings.StreamMessages)));
 
             for (var repetition = 1; repetition <= settings.Repetitions; repetition++)
             {
-                foreach (var kind in new[] { ServerKind.HandWritten, ServerKind.Ours })
+                var kinds = repetition % 2 == 1 ? settings.Kinds : settings.Kinds.Reverse().ToList();
+                foreach (var kind in kinds)
                 {
+                    var scenarios = settings.ScenariosOf(kind);
+                    if (scenarios.Count == 0)
+                    {
+                        continue;
+                    }
+
                     await using var server = await StartServerAsync(kind, results, log);
-                    await WarmUpAsync(server, settings, frames);
-                    foreach (var scenario in settings.Scenarios)
+                    await WarmUpAsync(server, settings, scenarios, frames);
+                    foreach (var scenario in scenarios)
                     {
                         // A window in which other work took a share of the server's core is measured again, twice at most.
                         DispatchSample sample;
@@ -134,10 +246,10 @@ internal static class DispatchBenchmark
                         while (true)
                         {
                             await gate.WaitAsync();
-                            sample = await MeasureAsync(server.Process, server.Url, kind, scenario, repetition, settings, frames) with { Attempt = attempt };
+                            sample = await MeasureAsync(server, kind, scenario, repetition, settings, frames) with { Attempt = attempt };
                             log.WriteLine(
-                                $"  rep {repetition} {Name(kind),-12} {Name(scenario),-17} {sample.OpsPerSecond,10:N0} /s  {sample.CpuMicrosecondsPerOp,8:F2} us  {sample.BytesPerOp,8:F0} B  cpu {sample.CpuUtilization:P0}  other on core 0 {sample.OtherWorkOnServerCore:P0}  gc0 {sample.Window.Gen0}");
-                            if (sample.OtherWorkOnServerCore <= DispatchSettings.DisturbedThreshold || attempt == DispatchSettings.MaxAttempts)
+                                $"  rep {repetition} {kind.Argument(),-17} {scenario.Name(),-30} {sample.OpsPerSecond,10:N0} /s  {sample.CpuMicrosecondsPerOp,8:F2} us  {sample.BytesPerOp,8:F0} B  cpu {sample.CpuUtilization:P0}  other on core 0 {sample.OtherWorkOnServerCore:P0}  gc0 {sample.Window.Gen0}");
+                            if (sample.OtherWorkOnServerCore <= DispatchSettings.DisturbedThreshold || attempt >= settings.MaxAttempts)
                             {
                                 break;
                             }
@@ -154,14 +266,20 @@ internal static class DispatchBenchmark
             if (settings.Profile)
             {
                 log.WriteLine("  allocation profile (sampled, separate pass)");
-                foreach (var kind in new[] { ServerKind.HandWritten, ServerKind.Ours })
+                foreach (var kind in settings.ProfileKinds)
                 {
+                    var scenarios = settings.ScenariosOf(kind);
+                    if (scenarios.Count == 0)
+                    {
+                        continue;
+                    }
+
                     await using var server = await StartServerAsync(kind, results, log);
-                    await WarmUpAsync(server, settings, frames);
-                    foreach (var scenario in settings.Scenarios)
+                    await WarmUpAsync(server, settings, scenarios, frames);
+                    foreach (var scenario in scenarios)
                     {
                         await gate.WaitAsync();
-                        results.Profiles[(scenario, kind)] = await ProfileAsync(server.Process, server.Url, scenario, settings, frames);
+                        results.Profiles[(scenario, kind)] = await ProfileAsync(server, scenario, settings, frames);
                     }
                 }
             }
@@ -174,24 +292,15 @@ internal static class DispatchBenchmark
         return results;
     }
 
-    public static string Name(ServerKind kind) => kind == ServerKind.HandWritten ? "hand-written" : "ours";
-
-    public static string Name(Scenario scenario) => scenario switch
-    {
-        Scenario.Unary => "unary",
-        Scenario.ServerStreaming => "server streaming",
-        _ => "bidi ping-pong",
-    };
-
     private static async Task<RunningServer> StartServerAsync(ServerKind kind, DispatchResults results, TextWriter log)
     {
-        var process = ChildProcess.StartSelf("server " + Name(kind), DispatchSettings.ServerCore, "server", "--kind", kind == ServerKind.HandWritten ? "handwritten" : "ours");
+        var process = ChildProcess.StartSelf("server " + kind.Argument(), DispatchSettings.ServerCore, "server", "--kind", kind.Argument());
         try
         {
             var ready = (await process.ReadLineAsync(TimeSpan.FromMinutes(2))).Split(' ');
             if (ready.Length < 4 || ready[0] != "ready")
             {
-                throw new InvalidOperationException($"The {Name(kind)} server did not start: {string.Join(' ', ready)}\n{process.Output}");
+                throw new InvalidOperationException($"The {kind.Name()} server did not start: {string.Join(' ', ready)}\n{process.Output}");
             }
 
             results.ServerRuntime = $"{ready[2]}, {ready[3]} (Environment.ProcessorCount under taskset)";
@@ -224,11 +333,30 @@ internal static class DispatchBenchmark
 
         Expect(count == 3, $"SayHellos sent {count} replies for 3");
 
+        using var collect = client.Collect();
+        await collect.RequestStream.WriteAsync(Requests.Hello);
+        await collect.RequestStream.WriteAsync(new HelloRequest { Name = "last" });
+        await collect.RequestStream.CompleteAsync();
+        Expect((await collect.ResponseAsync).Message == "last", "Collect did not answer with the last name");
+
         using var chat = client.Chat();
         await chat.RequestStream.WriteAsync(Requests.Hello);
         Expect(await chat.ResponseStream.MoveNext(CancellationToken.None) && chat.ResponseStream.Current.Message == "world", "Chat did not answer");
         await chat.RequestStream.CompleteAsync();
         Expect(!await chat.ResponseStream.MoveNext(CancellationToken.None), "Chat answered more than once");
+
+        foreach (var fail in new Func<Task>[] { async () => await client.SayHelloAbortAsync(Requests.Hello), async () => await client.SayHelloThrowAsync(Requests.Hello) })
+        {
+            try
+            {
+                await fail();
+                Expect(false, "a failing RPC succeeded");
+            }
+            catch (RpcException exception)
+            {
+                Expect(exception.StatusCode == Grpc.Core.StatusCode.NotFound && exception.Status.Detail == "no such greeting", $"a failing RPC ended with {exception.Status}");
+            }
+        }
 
         static void Expect(bool condition, string problem)
         {
@@ -239,20 +367,29 @@ internal static class DispatchBenchmark
         }
     }
 
-    private static ILoad StartLoad(Scenario scenario, string url, double seconds, Frames frames) => scenario switch
+    private static ILoad StartLoad(Scenario scenario, string url, double seconds, Frames frames)
     {
-        Scenario.Unary => H2Load.Start(url, "/bench.Greeter/SayHello", frames.Hello, DispatchSettings.UnaryConnections, DispatchSettings.UnaryStreamsPerConnection, seconds, DispatchSettings.LoadCore),
-        Scenario.ServerStreaming => H2Load.Start(url, "/bench.Greeter/SayHellos", frames.Hellos, DispatchSettings.StreamingConnections, DispatchSettings.StreamingStreamsPerConnection, seconds, DispatchSettings.LoadCore),
-        _ => PingPongLoad.Start(url, DispatchSettings.PingPongStreams, seconds, DispatchSettings.LoadCore),
-    };
+        ILoad Unary(string method) =>
+            H2Load.Start(url, "/bench.Greeter/" + method, frames.Hello, DispatchSettings.UnaryConnections, DispatchSettings.UnaryStreamsPerConnection, seconds, DispatchSettings.LoadCore);
 
-    /// <summary>Runs each RPC kind's load, unmeasured, until the process has compiled its hot paths at full tier.</summary>
-    private static async Task WarmUpAsync(RunningServer server, DispatchSettings settings, Frames frames)
+        return scenario switch
+        {
+            Scenario.Unary or Scenario.UnaryMetrics => Unary("SayHello"),
+            Scenario.UnaryAbort => Unary("SayHelloAbort"),
+            Scenario.UnaryThrow => Unary("SayHelloThrow"),
+            Scenario.ServerStreaming => H2Load.Start(url, "/bench.Greeter/SayHellos", frames.Hellos, DispatchSettings.StreamingConnections, DispatchSettings.StreamingStreamsPerConnection, seconds, DispatchSettings.LoadCore),
+            Scenario.ClientStreaming => H2Load.Start(url, "/bench.Greeter/Collect", frames.Collect, DispatchSettings.StreamingConnections, DispatchSettings.StreamingStreamsPerConnection, seconds, DispatchSettings.LoadCore),
+            _ => PingPongLoad.Start(url, DispatchSettings.PingPongStreams, seconds, DispatchSettings.LoadCore),
+        };
+    }
+
+    /// <summary>Runs each scenario's load, unmeasured, until the process has compiled its hot paths at full tier.</summary>
+    private static async Task WarmUpAsync(RunningServer server, DispatchSettings settings, IReadOnlyList<Scenario> scenarios, Frames frames)
     {
         var first = true;
-        foreach (var scenario in settings.Scenarios)
+        foreach (var scenario in scenarios)
         {
-            var seconds = first ? settings.ProcessWarmupSeconds : settings.ProcessWarmupSeconds / 3;
+            var seconds = first ? settings.ProcessWarmupSeconds : settings.OtherWarmupSeconds;
             await StartLoad(scenario, server.Url, Math.Ceiling(seconds), frames).CompleteAsync();
             first = false;
         }
@@ -260,21 +397,31 @@ internal static class DispatchBenchmark
         await Task.Delay(TimeSpan.FromSeconds(1));
     }
 
-    private static async Task<DispatchSample> MeasureAsync(ChildProcess server, string url, ServerKind kind, Scenario scenario, int repetition, DispatchSettings settings, Frames frames)
+    private static async Task<DispatchSample> MeasureAsync(RunningServer server, ServerKind kind, Scenario scenario, int repetition, DispatchSettings settings, Frames frames)
     {
-        var load = StartLoad(scenario, url, Math.Ceiling(settings.WarmupSeconds + settings.WindowSeconds + 2), frames);
+        if (scenario == Scenario.UnaryMetrics)
+        {
+            Expect(await server.Process.CommandAsync("meters-on", s_commandTimeout), "ok", server.Process);
+        }
+
+        var load = StartLoad(scenario, server.Url, Math.Ceiling(settings.WarmupSeconds + settings.WindowSeconds + 2), frames);
         await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds));
-        Expect(await server.CommandAsync("begin", s_commandTimeout), "ok", server);
+        Expect(await server.Process.CommandAsync("begin", s_commandTimeout), "ok", server.Process);
         var cores = CoreTimes.Read();
         await Task.Delay(TimeSpan.FromSeconds(settings.WindowSeconds));
         var coreBusy = CoreTimes.Read().BusySince(cores);
-        var answer = await server.CommandAsync("end", s_commandTimeout);
-        var window = JsonSerializer.Deserialize<WindowResult>(Payload(answer, "window", server))!;
+        var answer = await server.Process.CommandAsync("end", s_commandTimeout);
+        var window = JsonSerializer.Deserialize<WindowResult>(Payload(answer, "window", server.Process))!;
         var loadSummary = await load.CompleteAsync();
-
-        if (window.Responses <= 0 || window.FailedCalls != 0)
+        if (scenario == Scenario.UnaryMetrics)
         {
-            throw new InvalidOperationException($"{Name(kind)} {Name(scenario)}: {window.Responses} responses, {window.FailedCalls} failed calls in the window.");
+            loadSummary += "; " + Payload(await server.Process.CommandAsync("meters-off", s_commandTimeout), "meters", server.Process);
+        }
+
+        // Ours counts the failing calls of the error scenarios as failed, as it should; nothing else may fail.
+        if (window.Responses <= 0 || (window.FailedCalls != 0 && !scenario.Fails()))
+        {
+            throw new InvalidOperationException($"{kind.Name()} {scenario.Name()}: {window.Responses} responses, {window.FailedCalls} failed calls in the window.");
         }
 
         // Let the last calls of the load drain before the next scenario starts.
@@ -282,15 +429,25 @@ internal static class DispatchBenchmark
         return new DispatchSample(scenario, kind, repetition, window, loadSummary, coreBusy);
     }
 
-    private static async Task<ProfileResult> ProfileAsync(ChildProcess server, string url, Scenario scenario, DispatchSettings settings, Frames frames)
+    private static async Task<ProfileResult> ProfileAsync(RunningServer server, Scenario scenario, DispatchSettings settings, Frames frames)
     {
-        var load = StartLoad(scenario, url, Math.Ceiling(settings.WarmupSeconds + settings.ProfileSeconds + 2), frames);
+        if (scenario == Scenario.UnaryMetrics)
+        {
+            Expect(await server.Process.CommandAsync("meters-on", s_commandTimeout), "ok", server.Process);
+        }
+
+        var load = StartLoad(scenario, server.Url, Math.Ceiling(settings.WarmupSeconds + settings.ProfileSeconds + 2), frames);
         await Task.Delay(TimeSpan.FromSeconds(settings.WarmupSeconds));
-        Expect(await server.CommandAsync("profile-begin", s_commandTimeout), "ok", server);
+        Expect(await server.Process.CommandAsync("profile-begin", s_commandTimeout), "ok", server.Process);
         await Task.Delay(TimeSpan.FromSeconds(settings.ProfileSeconds));
-        var answer = await server.CommandAsync("profile-end", s_commandTimeout);
-        var profile = JsonSerializer.Deserialize<ProfileResult>(Payload(answer, "profile", server))!;
+        var answer = await server.Process.CommandAsync("profile-end", s_commandTimeout);
+        var profile = JsonSerializer.Deserialize<ProfileResult>(Payload(answer, "profile", server.Process))!;
         await load.CompleteAsync();
+        if (scenario == Scenario.UnaryMetrics)
+        {
+            Payload(await server.Process.CommandAsync("meters-off", s_commandTimeout), "meters", server.Process);
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(1));
         return profile;
     }
@@ -308,7 +465,7 @@ internal static class DispatchBenchmark
             ? answer[(kind.Length + 1)..]
             : throw new InvalidOperationException($"{server.Name} answered '{answer}' instead of a {kind}.\n{server.Output}");
 
-    private sealed record Frames(string Hello, string Hellos);
+    private sealed record Frames(string Hello, string Hellos, string Collect);
 
     private sealed record RunningServer(ChildProcess Process, string Url) : IAsyncDisposable
     {

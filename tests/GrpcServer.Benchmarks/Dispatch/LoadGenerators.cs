@@ -46,16 +46,25 @@ internal static partial class H2Load
         }
     }
 
-    /// <summary>Writes a request as one gRPC message frame to a file for h2load's <c>-d</c>.</summary>
-    public static string WriteFrame(string directory, string name, IMessage message)
+    /// <summary>
+    /// Writes requests as gRPC message frames (5-byte prefix + protobuf bytes each) to a file for h2load's <c>-d</c>:
+    /// one frame is a unary or server streaming request, several the request stream of a client streaming call.
+    /// </summary>
+    public static string WriteFrames(string directory, string name, IEnumerable<IMessage> messages)
     {
-        var payload = message.ToByteArray();
-        var frame = new byte[5 + payload.Length];
-        frame[0] = 0; // not compressed
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
+        using var stream = new MemoryStream();
+        Span<byte> prefix = stackalloc byte[5];
+        foreach (var message in messages)
+        {
+            var payload = message.ToByteArray();
+            prefix[0] = 0; // not compressed
+            BinaryPrimitives.WriteUInt32BigEndian(prefix[1..], (uint)payload.Length);
+            stream.Write(prefix);
+            stream.Write(payload);
+        }
+
         var path = Path.Combine(directory, name);
-        File.WriteAllBytes(path, frame);
+        File.WriteAllBytes(path, stream.ToArray());
         return path;
     }
 

@@ -11,7 +11,17 @@ using GrpcServer.Benchmarks.Reporting;
 namespace GrpcServer.Benchmarks.Generator;
 
 /// <summary>One BenchmarkDotNet result: its statistics in nanoseconds and the bytes it allocated per operation.</summary>
-internal sealed record BenchmarkFigure(string Name, double MedianNs, double MeanNs, double Q1Ns, double Q3Ns, double MinNs, double MaxNs, int Iterations, long? BytesPerOp);
+internal sealed record BenchmarkFigure(string Name, double MedianNs, double MeanNs, double Q1Ns, double Q3Ns, double MinNs, double MaxNs, int Iterations, long? BytesPerOp, double StandardErrorNs)
+{
+    /// <summary>The mean with its 95 % confidence interval (Student's t over the iterations).</summary>
+    public Reporting.Interval Mean => new(
+        MeanNs,
+        MeanNs - (Reporting.Statistics.T975(Iterations - 1) * StandardErrorNs),
+        MeanNs + (Reporting.Statistics.T975(Iterations - 1) * StandardErrorNs),
+        MinNs,
+        MaxNs,
+        Iterations);
+}
 
 internal sealed record GeneratorResults(GeneratorCheck Check, long CorpusBytes, int CorpusFiles, IReadOnlyList<BenchmarkFigure> Generator, IReadOnlyList<BenchmarkFigure> Parser, IReadOnlyList<StepBreakdown> Breakdown);
 
@@ -99,7 +109,8 @@ internal static class GeneratorBenchmarkRunner
                 statistics.Min,
                 statistics.Max,
                 statistics.N,
-                bytes);
+                bytes,
+                statistics.StandardError);
         }
     }
 }

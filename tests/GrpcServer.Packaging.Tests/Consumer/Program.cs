@@ -1,5 +1,5 @@
 // A project that uses GrpcServer from its package only: serves three RPCs from .proto files on a free port,
-// calls them with a Grpc.Tools client, prints the replies and exits.
+// calls them with a Grpc.Tools client, prints the replies, then calls a server in memory as a test would, and exits.
 using Demo;
 using Demo.Common;
 using Demo.Ping;
@@ -38,3 +38,11 @@ using (var channel = GrpcChannel.ForAddress(urls[0]))
 await server.StopAsync();
 await serving;
 Console.WriteLine("stopped");
+
+var tested = new RpcServer().AddHandler("Greeter", "SayHello", (HelloRequest request, Context context) =>
+    new Greeting { Text = $"Hello {request.Name} from {context.Rpc}" });
+await using (var inMemory = await tested.StartInMemoryAsync())
+{
+    var reply = await new Greeter.GreeterClient(inMemory.Channel).SayHelloAsync(new HelloRequest { Name = "test" }, deadline: deadline);
+    Console.WriteLine($"in memory: {reply.Text}");
+}
