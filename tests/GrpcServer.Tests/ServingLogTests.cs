@@ -165,7 +165,7 @@ public sealed class ServingLogTests
 
     private static async Task<LoggedApp> StartAsync(Action<WebApplicationBuilder> configure, Action<RpcServer> addHandlers)
     {
-        var log = new LogCapture();
+        var log = new ServingLogCapture();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(log);
@@ -179,13 +179,13 @@ public sealed class ServingLogTests
         return new LoggedApp(app, log);
     }
 
-    private sealed class LoggedApp(WebApplication app, LogCapture log) : IAsyncDisposable
+    private sealed class LoggedApp(WebApplication app, ServingLogCapture log) : IAsyncDisposable
     {
         private bool _disposed;
 
         public WebApplication App => app;
 
-        public LogCapture Log => log;
+        public ServingLogCapture Log => log;
 
         public string Url => app.Urls.First();
 

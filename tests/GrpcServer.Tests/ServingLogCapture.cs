@@ -7,7 +7,7 @@ namespace GrpcServer.Tests;
 /// A logger provider that keeps what the <c>GrpcServer</c> category logs, so a test can assert the lines an operator
 /// sees, and await one that is logged in the background.
 /// </summary>
-internal sealed class LogCapture : ILoggerProvider
+internal sealed class ServingLogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogLine> _lines = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<LogLine>> _awaited = new(StringComparer.Ordinal);
@@ -36,7 +36,7 @@ internal sealed class LogCapture : ILoggerProvider
         }
     }
 
-    private sealed class Logger(LogCapture capture) : ILogger
+    private sealed class Logger(ServingLogCapture capture) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
