@@ -37,7 +37,7 @@ public sealed class DiagnosticsTests
         Assert.Equal("expected ';' after field 'name', found '}'", diagnostic.GetMessage());
         AssertAt(diagnostic, "Protos/broken.proto", 3, 19);
         Assert.Equal(new Microsoft.CodeAnalysis.Text.TextSpan(49, 1), diagnostic.Location.SourceSpan);
-        Assert.Equal("https://github.com/grpcserver/grpcserver/blob/main/docs/diagnostics.md#grpcsrv001", diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal(HelpLinks.For("GRPCSRV001") ?? "", diagnostic.Descriptor.HelpLinkUri);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class DiagnosticsTests
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();
 
         Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"GRPCSRV{i:000}"), ids);
-        Assert.All(DiagnosticDescriptors.All, d => Assert.Equal("https://github.com/grpcserver/grpcserver/blob/main/docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri));
+        Assert.All(DiagnosticDescriptors.All, d => Assert.Equal(HelpLinks.For(d.Id) ?? "", d.HelpLinkUri));
         Assert.All(DiagnosticDescriptors.All, d => Assert.Equal("GrpcServer", d.Category));
     }
 }

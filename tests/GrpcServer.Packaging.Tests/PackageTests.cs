@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -70,8 +71,14 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
         Assert.Equal("MIT", Value("license"));
         Assert.Equal("README.md", Value("readme"));
         Assert.Contains("grpc", Value("tags").Split(' '));
-        Assert.Equal("https://github.com/grpcserver/grpcserver", (string?)Element("repository").Attribute("url"));
-        Assert.Equal("https://github.com/grpcserver/grpcserver", Value("projectUrl"));
+
+        // The package links to the repository only once it has a public address (RepositoryUrl, which the SDK also
+        // writes into this test assembly): no link that leads nowhere.
+        var repositoryUrl = typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepositoryUrl")?.Value;
+        var projectUrl = metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "projectUrl")?.Value;
+        var repository = (string?)metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "repository")?.Attribute("url");
+        Assert.Equal(repositoryUrl, projectUrl);
+        Assert.Equal(repositoryUrl, repository);
     }
 
     [Fact]

@@ -11,10 +11,11 @@ namespace GrpcServer.Packaging.Tests;
 /// predecessor failed does not run. Everything is removed afterwards, including the package's copy in the NuGet
 /// global packages folder.
 /// </summary>
-public sealed class PackagedConsumer : IAsyncLifetime
+public sealed partial class PackagedConsumer : IAsyncLifetime
 {
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(4);
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(3);
+    // Guards against a hung tool, not measures: generous, because the machine may be busy with other builds.
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
 
     public PackagedConsumer()
@@ -82,6 +83,9 @@ public sealed class PackagedConsumer : IAsyncLifetime
             "-getProperty:DirectoryBuildPropsPath", "-getProperty:DirectoryBuildTargetsPath",
             "-getProperty:ManagePackageVersionsCentrally", "-nodeReuse:false", "-tl:off");
         Run = await DotNetCli.RunAsync(ConsumerDirectory, RunTimeout, Path.Combine("bin", "Debug", "net10.0", "Consumer.dll"));
+
+        // A new user's projects from the same package (PackagedConsumer.NewUser.cs).
+        await RunNewUserProjectsAsync();
     }
 
     public Task DisposeAsync()

@@ -196,7 +196,7 @@ internal static partial class DiagnosticDescriptors
             Category,
             severity,
             isEnabledByDefault: true,
-            helpLinkUri: HelpLinkBase + id.ToLowerInvariant(),
+            helpLinkUri: HelpLinks.For(id),
             customTags: variant is null ? System.Array.Empty<string>() : new[] { KeyTag + id + ":" + variant });
 
     private static Dictionary<string, DiagnosticDescriptor> CreateTable()

@@ -12,7 +12,6 @@ internal static partial class DiagnosticDescriptors
 {
     public const string Category = "GrpcServer";
 
-    private const string HelpLinkBase = "https://github.com/grpcserver/grpcserver/blob/main/docs/diagnostics.md#";
 
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, DiagnosticSeverity severity) =>
         new(
@@ -22,7 +21,7 @@ internal static partial class DiagnosticDescriptors
             Category,
             severity,
             isEnabledByDefault: true,
-            helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+            helpLinkUri: HelpLinks.For(id));
 
     // Analyzer diagnostics (GRPCSRV1xx): AddHandler calls checked against the services the generator declared.
     // Reported by Analyzers/AddHandlerAnalyzer, not by the generator, so they are not in the generator's table above.

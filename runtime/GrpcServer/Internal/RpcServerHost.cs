@@ -158,7 +158,7 @@ internal sealed class RpcServerHost : IAsyncDisposable
         // Unknown services and methods fall through to an endpoint that reports them before answering UNIMPLEMENTED.
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.IgnoreUnknownServices = true);
         var app = builder.Build();
-        HandlerHosting.MapEndpoints(app, server);
+        HandlerHosting.MapEndpoints(app, server, checkHttp2: false);
         UnknownMethodEndpoint.Map(app, server.Registry);
         return app;
     }

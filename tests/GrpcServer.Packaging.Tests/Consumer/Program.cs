@@ -10,7 +10,8 @@ using GrpcServer;
 var server = new RpcServer(new RpcServerOptions { Urls = { "http://127.0.0.1:0" } });
 server.AddHandler("Greeter", "SayHello", (HelloRequest request, Context context) =>
     new Greeting { Text = $"Hello {request.Name} from {context.Rpc}" });
-server.AddHandler("Greeter", "SayHellos", (HelloRequest request, Context context) =>
+// By the service's full name, which needs no package: argument even if another package declared a Greeter.
+server.AddHandler("demo.Greeter", "SayHellos", (HelloRequest request, Context context) =>
     Enumerable.Range(1, request.Count).Select(i => new Greeting { Text = $"Hello {request.Name}", Index = i }));
 server.AddHandler(PingerRpcs.Ping, (PingRequest request, Context context) =>
     new PingReply { Sequence = request.Sequence + 1 });

@@ -31,6 +31,8 @@ internal abstract class CallHandler<TInput, TResult>(CallDispatcher dispatcher, 
     /// <returns>The task grpc-dotnet awaits; it fails with the <see cref="RpcException"/> the client receives.</returns>
     protected Task<TResult> Handle(TInput input, ServerCallContext call)
     {
+        // So that a stop can say how many calls were still in flight.
+        counters.Started();
         var context = new Context(call);
         Task<TResult> task;
         try
