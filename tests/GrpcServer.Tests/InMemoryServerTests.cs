@@ -180,42 +180,18 @@ public sealed class InMemoryServerTests
     [Fact]
     public async Task Closing_a_channel_closes_its_connection_under_the_handler()
     {
-        var seen = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async IAsyncEnumerable<EchoReply> ReadUntilGone(IAsyncEnumerable<EchoRequest> requests, Context context)
-        {
-            var enumerator = requests.GetAsyncEnumerator();
-            started.TrySetResult();
-            while (true)
-            {
-                try
-                {
-                    if (!await enumerator.MoveNextAsync())
-                    {
-                        break;
-                    }
-                }
-                catch (Exception exception)
-                {
-                    seen.TrySetResult(exception);
-                    throw;
-                }
-            }
-
-            yield break;
-        }
-
+        var handler = new ReadUntilGone();
         var reported = new List<Exception>();
-        var server = NewServer(o => o.OnHandlerException = (_, exception) => reported.Add(exception)).AddHandler(EchoRpcs.Duplex, ReadUntilGone);
+        var server = NewServer(o => o.OnHandlerException = (_, exception) => reported.Add(exception)).AddHandler(EchoRpcs.Duplex, handler.Handler);
         await using var test = await server.StartInMemoryAsync();
         var channel = test.CreateChannel();
         var call = new Echo.V1.Echo.EchoClient(channel).Duplex();
         await call.RequestStream.WriteAsync(new EchoRequest { Text = "hello" });
-        await started.Task.WaitAsync(s_timeout);
+        await handler.Started.WaitAsync(s_timeout);
 
         channel.Dispose();
 
-        Assert.IsType<RpcErrorException>(await seen.Task.WaitAsync(s_timeout));
+        Assert.IsType<RpcErrorException>(await handler.Seen.WaitAsync(s_timeout));
         Assert.Empty(reported);
 
         // The other channel's connection is its own: it still serves.

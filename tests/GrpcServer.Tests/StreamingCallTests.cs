@@ -338,41 +338,17 @@ public sealed class StreamingCallTests
     [Fact]
     public async Task Lost_connection_surfaces_as_RpcErrorException_in_the_handler()
     {
-        var seen = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async IAsyncEnumerable<EchoReply> ReadUntilGone(IAsyncEnumerable<EchoRequest> requests, Context context)
-        {
-            var enumerator = requests.GetAsyncEnumerator();
-            started.SetResult();
-            while (true)
-            {
-                try
-                {
-                    if (!await enumerator.MoveNextAsync())
-                    {
-                        break;
-                    }
-                }
-                catch (Exception exception)
-                {
-                    seen.TrySetResult(exception);
-                    throw;
-                }
-            }
-
-            yield break;
-        }
-
-        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler("Echo", "Duplex", ReadUntilGone));
+        var handler = new ReadUntilGone();
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler("Echo", "Duplex", handler.Handler));
         var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Url);
         var call = new Echo.V1.Echo.EchoClient(channel).Duplex();
         await call.RequestStream.WriteAsync(new EchoRequest { Text = "hello" });
-        await started.Task.WaitAsync(s_timeout);
+        await handler.Started.WaitAsync(s_timeout);
 
         // Dropping the whole channel closes the HTTP/2 connection under the call.
         channel.Dispose();
 
-        var exception = await seen.Task.WaitAsync(s_timeout);
+        var exception = await handler.Seen.WaitAsync(s_timeout);
         Assert.IsType<RpcErrorException>(exception);
         Assert.Empty(server.Reported);
     }

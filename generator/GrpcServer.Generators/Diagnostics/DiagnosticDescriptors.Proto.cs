@@ -187,7 +187,7 @@ internal static partial class DiagnosticDescriptors
 
     private const string KeyTag = "key=";
 
-    /// <summary>A .proto descriptor; <paramref name="variant"/> names another message of an ID (its key is <c>ID:variant</c>).</summary>
+    /// <summary>A descriptor; <paramref name="variant"/> names another message of an ID (its key is <c>ID:variant</c>), null for the first.</summary>
     private static DiagnosticDescriptor Variant(string id, string? variant, string title, string messageFormat, DiagnosticSeverity severity) =>
         new(
             id,

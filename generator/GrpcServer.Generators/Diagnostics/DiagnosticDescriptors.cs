@@ -12,16 +12,8 @@ internal static partial class DiagnosticDescriptors
 {
     public const string Category = "GrpcServer";
 
-
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, DiagnosticSeverity severity) =>
-        new(
-            id,
-            title,
-            messageFormat,
-            Category,
-            severity,
-            isEnabledByDefault: true,
-            helpLinkUri: HelpLinks.For(id));
+        Variant(id, variant: null, title, messageFormat, severity);
 
     // Analyzer diagnostics (GRPCSRV1xx): AddHandler calls checked against the services the generator declared.
     // Reported by Analyzers/AddHandlerAnalyzer, not by the generator, so they are not in the generator's table above.
