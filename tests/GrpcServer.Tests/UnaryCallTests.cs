@@ -275,4 +275,17 @@ public sealed class UnaryCallTests
         Assert.Equal("Method is unimplemented.", error.Status.Detail);
         Assert.Equal("/helloworld.Greeter/NoSuchMethod", Assert.Single(server.Reported).Rpc);
     }
+
+    [Fact]
+    public async Task Plain_HTTP_request_of_an_unknown_path_is_404_and_not_reported()
+    {
+        await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
+            (HelloRequest request, Context context) => new HelloReply()));
+        using var http = new HttpClient { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var response = await http.GetAsync(server.Url + "/no/such/page");
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(server.Reported);
+    }
 }

@@ -16,7 +16,11 @@ internal static class UnknownMethodEndpoint
     public static void Map(WebApplication app, HandlerRegistry registry)
     {
         var served = registry.ServiceNames();
-        app.MapFallback("{**path}", http => AnswerAsync(http, served));
+
+        // Middleware that runs after routing found no endpoint, not a fallback route: a catch-all route pattern is a
+        // candidate of every request, so the matcher would capture its value (the path string, a RouteValueDictionary,
+        // about 150 B) on every call before the RPC's own route wins.
+        app.Use(next => http => http.GetEndpoint() is null ? AnswerAsync(http, served) : next(http));
     }
 
     private static Task AnswerAsync(HttpContext http, System.Collections.Generic.IReadOnlySet<string> served)
