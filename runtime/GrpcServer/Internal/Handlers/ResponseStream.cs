@@ -41,12 +41,41 @@ internal static class ResponseStream
         return true;
     }
 
-    public static async Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)
+    /// <summary>Writes one response and counts it.</summary>
+    /// <remarks>
+    /// The call's token is not passed to the write: grpc-dotnet registers a cancellable token on every write (and its
+    /// pipe on every flush that waits), and this one needs none: whatever cancels the call (the client's reset, a lost
+    /// connection, the deadline: grpc-dotnet resets the stream first) also fails a pending write. A write that
+    /// completes at once (no flow-control wait: nearly always) costs no state machine.
+    /// </remarks>
+    public static Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)
         where TResponse : class
+    {
+        Task write;
+        try
+        {
+            write = writer.WriteAsync(response);
+        }
+        catch (Exception exception)
+        {
+            // Mapped where a failed write is (AwaitWriteAsync), whether the writer threw or returned a failed task.
+            write = Task.FromException(exception);
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            counters.Sent();
+            return Task.CompletedTask;
+        }
+
+        return AwaitWriteAsync(write, call, counters);
+    }
+
+    private static async Task AwaitWriteAsync(Task write, ServerCallContext call, RpcCounters counters)
     {
         try
         {
-            await writer.WriteAsync(response, call.CancellationToken).ConfigureAwait(false);
+            await write.ConfigureAwait(false);
             counters.Sent();
         }
         catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException)
