@@ -153,6 +153,26 @@ public sealed class UnaryCallTests
         Assert.Equal("not ready", error.Status.Detail);
         Assert.Equal("later", error.Trailers.GetValue("x-retry"));
         Assert.Empty(server.Reported);
+        Assert.Equal(1, Assert.Single(server.Server.GetStatistics(), st => st.Rpc == "/helloworld.Greeter/SayHello").Failed);
+    }
+
+    [Fact]
+    public async Task RpcException_of_an_async_handler_passes_through_and_counts_as_failed()
+    {
+        await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
+            async Task<HelloReply> (HelloRequest request, Context context) =>
+            {
+                await Task.Yield();
+                throw new RpcException(new Status(StatusCode.NotFound, "no " + request.Name));
+            }));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest { Name = "one" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal("no one", error.Status.Detail);
+        Assert.Empty(server.Reported);
+        var statistics = Assert.Single(server.Server.GetStatistics(), st => st.Rpc == "/helloworld.Greeter/SayHello");
+        Assert.Equal((0, 1), (statistics.Successful, statistics.Failed));
     }
 
     [Fact]

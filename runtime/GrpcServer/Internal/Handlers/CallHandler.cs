@@ -34,7 +34,7 @@ internal abstract class CallHandler<TInput, TResult>(CallDispatcher dispatcher, 
         {
             task = Start(input, context);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (!CallDispatcher.PassesThrough(exception, counters))
         {
             throw dispatcher.Fail(context, exception, counters);
         }
@@ -72,7 +72,7 @@ internal abstract class CallHandler<TInput, TResult>(CallDispatcher dispatcher, 
                 throw NullResponseException.For(context, typeof(TResult), item: false);
             }
         }
-        catch (Exception exception)
+        catch (Exception exception) when (!CallDispatcher.PassesThrough(exception, counters))
         {
             throw dispatcher.Fail(context, exception, counters);
         }
