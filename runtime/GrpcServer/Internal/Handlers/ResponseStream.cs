@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using Grpc.Core;
 
@@ -46,9 +47,9 @@ internal static class ResponseStream
     /// The call's token is not passed to the write: grpc-dotnet registers a cancellable token on every write (and its
     /// pipe on every flush that waits), and this one needs none: whatever cancels the call (the client's reset, a lost
     /// connection, the deadline: grpc-dotnet resets the stream first) also fails a pending write. A write that
-    /// completes at once (no flow-control wait: nearly always) costs no state machine.
+    /// completes at once (no flow-control wait: nearly always) costs no state machine, one that waits a pooled one.
     /// </remarks>
-    public static Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)
+    public static ValueTask WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)
         where TResponse : class
     {
         Task write;
@@ -65,13 +66,15 @@ internal static class ResponseStream
         if (write.IsCompletedSuccessfully)
         {
             counters.Sent();
-            return Task.CompletedTask;
+            return default;
         }
 
         return AwaitWriteAsync(write, call, counters);
     }
 
-    private static async Task AwaitWriteAsync(Task write, ServerCallContext call, RpcCounters counters)
+    // Pooled: both callers await each ValueTask once, as pooling requires.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitWriteAsync(Task write, ServerCallContext call, RpcCounters counters)
     {
         try
         {
