@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Threading;
+using GrpcServer.Generators.Checks;
 using GrpcServer.Generators.Diagnostics;
 using GrpcServer.Generators.Emitting;
 using GrpcServer.Generators.Helpers;
@@ -50,18 +51,36 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        var serviceFiles = model
+        // The services whose message classes (Grpc.Tools' output) the compilation has; the others are left out, with one
+        // error that says what the project file needs (GRPCSRV201), rather than compiler errors in the generated code.
+        // And named AddHandler calls in a project without any service (GRPCSRV202).
+        var grpcTools = MessageClassCheck.GrpcToolsReferenced(context);
+        var messageClasses = MessageClassCheck.Register(context, model, grpcTools);
+        NamedCallsWithoutServices.Register(context, model, grpcTools);
+        var emitted = model
+            .Combine(messageClasses)
+            .Select(static (pair, _) => MessageClassCheck.WithoutMissing(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.EmittedModel);
+
+        var serviceFiles = emitted
             .SelectMany(static (m, _) => m.Files.ToImmutableArray())
             .WithTrackingName(TrackingNames.ServiceFiles);
 
         // The project-wide outputs depend on this small index alone, so editing an RPC re-emits its own file only.
-        var serviceIndex = model
+        var serviceIndex = emitted
             .Select(static (m, _) => SourceEmitter.ServiceReferences(m))
             .WithTrackingName(TrackingNames.ServiceIndex);
 
         context.RegisterSourceOutput(diagnostics, ReportDiagnostics);
         context.RegisterSourceOutput(serviceFiles, static (spc, file) => Emit(spc, "writing " + file.HintName, () => spc.AddSource(file.HintName, SourceText.From(SourceEmitter.EmitServiceFile(file), System.Text.Encoding.UTF8))));
-        context.RegisterSourceOutput(serviceIndex, static (spc, services) => Emit(spc, "writing the catalogue of services", () => EmitProjectWideSources(spc, services)));
+        context.RegisterSourceOutput(serviceIndex.Combine(messageClasses), static (spc, pair) => Emit(spc, "writing the catalogue of services", () => EmitProjectWideSources(spc, pair.Left, pair.Right.LeftOutServices)));
+        context.RegisterSourceOutput(messageClasses, static (spc, check) => Emit(spc, "reporting missing message classes", () =>
+        {
+            if (MessageClassCheck.ToDiagnostic(check) is { } diagnostic)
+            {
+                spc.ReportDiagnostic(diagnostic);
+            }
+        }));
     }
 
     private static ProtoFileSpec Parse(ProtoFileInput input, CancellationToken cancellationToken)
@@ -102,9 +121,11 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
         }
     }
 
-    private static void EmitProjectWideSources(SourceProductionContext context, EquatableArray<string> services)
+    private static void EmitProjectWideSources(SourceProductionContext context, EquatableArray<string> services, bool leftOutServices)
     {
-        if (services.IsEmpty)
+        // With services left out for want of their message classes, the AddHandler overloads are still written, so that
+        // the user's calls bind and GRPCSRV201 is the one error, not CS1501 beside it.
+        if (services.IsEmpty && !leftOutServices)
         {
             return;
         }

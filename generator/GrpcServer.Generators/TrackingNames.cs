@@ -32,4 +32,22 @@ internal static class TrackingNames
 
     /// <summary>The service objects, one reference each: all that the project-wide outputs depend on.</summary>
     public const string ServiceIndex = nameof(ServiceIndex);
+
+    /// <summary>The classes each service file's generated code names (reflection class, request and response messages).</summary>
+    public const string MessageClassNames = nameof(MessageClassNames);
+
+    /// <summary>Whether the project references Grpc.Tools (a build property Grpc.Tools defines).</summary>
+    public const string GrpcToolsReferenced = nameof(GrpcToolsReferenced);
+
+    /// <summary>The files whose message classes the compilation lacks (the only step that sees the compilation).</summary>
+    public const string MessageClassCheck = nameof(MessageClassCheck);
+
+    /// <summary>The model without the services of those files: what is emitted.</summary>
+    public const string EmittedModel = nameof(EmittedModel);
+
+    /// <summary>Where the project's named AddHandler calls on an RpcServer name their service.</summary>
+    public const string NamedAddHandlerCalls = nameof(NamedAddHandlerCalls);
+
+    /// <summary>Whether any .proto file declares a service.</summary>
+    public const string DeclaresServices = nameof(DeclaresServices);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 using Grpc.Core;
+using GrpcServer.Internal;
 
 namespace GrpcServer;
 
@@ -26,7 +27,25 @@ public sealed class Context
     public DateTime Deadline => _call.Deadline;
 
     /// <summary>The headers the client sent with the call.</summary>
-    public Metadata RequestHeaders => _call.RequestHeaders;
+    /// <exception cref="RpcException">A <c>-bin</c> header the client sent is not base64: the status is
+    /// <see cref="StatusCode.Internal"/>, and letting the exception propagate ends the call with it, as a client's
+    /// protocol error (logged at Debug, not reported as a handler failure).</exception>
+    public Metadata RequestHeaders
+    {
+        get
+        {
+            try
+            {
+                return _call.RequestHeaders;
+            }
+            catch (FormatException exception)
+            {
+                // grpc-dotnet decodes -bin headers when they are first read, and throws FormatException for bad base64:
+                // what the client sent, so it must not look like the handler's own failure.
+                throw ClientProtocolException.MalformedBinaryHeader(_call, exception);
+            }
+        }
+    }
 
     /// <summary>Trailers sent to the client with the call's status; add to this collection before the handler returns.</summary>
     public Metadata ResponseTrailers => _call.ResponseTrailers;

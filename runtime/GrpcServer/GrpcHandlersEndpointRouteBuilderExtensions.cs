@@ -21,6 +21,6 @@ public static class GrpcHandlersEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var server = endpoints.ServiceProvider.GetService<RpcServer>()
             ?? throw new InvalidOperationException("Call services.AddGrpcHandlers(...) before app.MapGrpcHandlers().");
-        return HandlerHosting.MapEndpoints(endpoints, server);
+        return HandlerHosting.MapEndpoints(endpoints, server, checkHttp2: true);
     }
 }

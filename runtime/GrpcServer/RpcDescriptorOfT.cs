@@ -22,7 +22,7 @@ public abstract class RpcDescriptor<TRequest, TResponse> : RpcDescriptor
         ArgumentNullException.ThrowIfNull(responseParser);
         Method = new Method<TRequest, TResponse>(
             kind, service.FullName, name,
-            ProtobufMarshaller.Create(requestParser), ProtobufMarshaller.Create(responseParser));
+            ProtobufMarshaller.Create(requestParser, "request"), ProtobufMarshaller.Create(responseParser, "response"));
     }
 
     /// <summary>The grpc-dotnet method: names and marshallers.</summary>

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Google.Protobuf;
 using GrpcServer.Internal;
 using GrpcServer.Internal.Handlers;
+using GrpcServer.Internal.InMemory;
 
 namespace GrpcServer;
 
@@ -72,8 +73,17 @@ public sealed partial class RpcServer
 
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> that publishes per-RPC statistics:
     /// counters <c>grpcserver.rpc.successful</c>, <c>grpcserver.rpc.failed</c>, <c>grpcserver.rpc.messages_received</c>
-    /// and <c>grpcserver.rpc.messages_sent</c>, each tagged with <c>rpc</c> (the full method path).</summary>
+    /// and <c>grpcserver.rpc.messages_sent</c>, each tagged with <c>rpc</c> (the full method path); and the histogram
+    /// <c>rpc.server.duration</c> (milliseconds, OpenTelemetry's semantic conventions).</summary>
     public const string MeterName = "GrpcServer";
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.ActivitySource"/> of the server's spans, one per RPC call, with
+    /// OpenTelemetry's semantic-convention attributes (<c>rpc.system</c>, <c>rpc.service</c>, <c>rpc.method</c>,
+    /// <c>rpc.grpc.status_code</c>): <c>.AddSource(RpcServer.ActivitySourceName)</c>. The same meter,
+    /// <see cref="MeterName"/>, also has the call-duration histogram <c>rpc.server.duration</c> (milliseconds).
+    /// </summary>
+    public const string ActivitySourceName = "GrpcServer";
 
     /// <summary>
     /// What the handlers do: the <see cref="RpcServerOptions"/> the server was created with, or the
@@ -187,7 +197,10 @@ public sealed partial class RpcServer
     /// <exception cref="InvalidOperationException">No handler has been added, the server has already served, or an
     /// ASP.NET Core app serves its handlers.</exception>
     /// <exception cref="RpcErrorException">The server could not start, for example because the address is in use.</exception>
-    public Task HandleRpcAsync(CancellationToken cancellationToken = default)
+    public Task HandleRpcAsync(CancellationToken cancellationToken = default) => Serve(inMemory: null, cancellationToken);
+
+    /// <summary>Serves on the URLs of the options, or in memory (<see cref="StartInMemoryAsync"/>).</summary>
+    private Task Serve(InMemoryTransport? inMemory, CancellationToken cancellationToken)
     {
         var hostOptions = _hostOptions ?? throw new InvalidOperationException(ServedByApp);
 
@@ -201,7 +214,7 @@ public sealed partial class RpcServer
             throw new InvalidOperationException("This server has already served; HandleRpc can be called once. Create a new RpcServer to serve again.");
         }
 
-        var serving = ServeAsync(hostOptions, cancellationToken);
+        var serving = ServeAsync(hostOptions, inMemory, cancellationToken);
 
         // StopAsync's task completes once this one has, whatever its outcome: then the server has stopped.
         serving.ContinueWith(
@@ -259,7 +272,7 @@ public sealed partial class RpcServer
         return this;
     }
 
-    private async Task ServeAsync(RpcServerOptions options, CancellationToken cancellationToken)
+    private async Task ServeAsync(RpcServerOptions options, InMemoryTransport? inMemory, CancellationToken cancellationToken)
     {
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token))
         {
@@ -273,7 +286,7 @@ public sealed partial class RpcServer
             RpcServerHost host;
             try
             {
-                host = await RpcServerHost.StartAsync(this, options, StopOnHandlerException, stop.Token).ConfigureAwait(false);
+                host = await RpcServerHost.StartAsync(this, options, inMemory, StopOnHandlerException, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

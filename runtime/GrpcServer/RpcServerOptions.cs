@@ -84,4 +84,27 @@ public sealed class RpcServerOptions : RpcServiceOptions
     /// that no client can stop the server by sending a request.
     /// </summary>
     public bool StopOnHandlerException { get; set; }
+
+    /// <summary>
+    /// The most connections the server keeps open at once; one more is closed as soon as it is accepted (its client
+    /// sees <c>UNAVAILABLE</c>), and a Warning says so at most every ten seconds. Default <see langword="null"/>: no
+    /// limit, Kestrel's default, unless configuration sets <c>Kestrel:Limits:MaxConcurrentConnections</c>. An idle
+    /// HTTP/2 connection costs memory until Kestrel's keep-alive timeout (130 seconds) closes it.
+    /// </summary>
+    public long? MaxConcurrentConnections { get; set; }
+
+    /// <summary>
+    /// The most calls (HTTP/2 streams) one connection may have in flight, announced to clients as
+    /// <c>SETTINGS_MAX_CONCURRENT_STREAMS</c>: a gRPC client queues further calls, and a stream opened over the limit is
+    /// refused (<c>REFUSED_STREAM</c>, which clients may retry). Default <see langword="null"/>: Kestrel's default,
+    /// 100, unless configuration sets <c>Kestrel:Limits:Http2:MaxStreamsPerConnection</c>.
+    /// </summary>
+    public int? MaxConcurrentStreamsPerConnection { get; set; }
+
+    /// <summary>
+    /// Adds to the logging of the server's own host after GrpcServer's defaults (the console at <see cref="LogLevel"/>,
+    /// framework logs at Warning): a provider of your own (OpenTelemetry, Serilog), a filter, or <c>ClearProviders()</c>
+    /// to replace the console.
+    /// </summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
 }

@@ -18,6 +18,13 @@ public static class InteropServer
     /// <summary>The host when the command line names none: loopback only.</summary>
     public const string DefaultHost = "127.0.0.1";
 
+    /// <summary>
+    /// The largest payload a response may carry, and the most request bytes <c>HalfDuplexCall</c> keeps before it
+    /// answers: 4 MB, the largest message a gRPC client accepts by default (the interop cases ask for at most
+    /// 314,159 bytes). A request for more ends with <c>RESOURCE_EXHAUSTED</c>, so no client can exhaust the memory.
+    /// </summary>
+    public const int MaxPayloadSize = 4 * 1024 * 1024;
+
     /// <summary>The command line <see cref="ParseArgs"/> reads.</summary>
     public const string Usage =
         "usage: Interop [--port N] [--host HOST] [--use_tls[=true|false]] [--cert FILE --key FILE]\n"

@@ -8,9 +8,13 @@ namespace Interop;
 /// <summary>
 /// The handlers of <c>grpc.testing.TestService</c>, as the gRPC interop test cases expect them to behave.
 /// <c>UnimplementedCall</c> has no handler on purpose: the server answers it <c>UNIMPLEMENTED</c>.
+/// What a client can make them allocate is bounded (<see cref="InteropServer.MaxPayloadSize"/>), so that no request can exhaust the
+/// server's memory: a request for more ends with <c>RESOURCE_EXHAUSTED</c>.
 /// </summary>
 internal static class TestServiceHandlers
 {
+    private const int MaxPayloadSize = InteropServer.MaxPayloadSize;
+
     private const string EchoInitialHeader = "x-grpc-test-echo-initial";
     private const string EchoTrailingHeader = "x-grpc-test-echo-trailing-bin";
 
@@ -70,15 +74,20 @@ internal static class TestServiceHandlers
     {
         await EchoMetadataAsync(context);
 
-        var size = 0;
+        // Nothing is kept, so any amount may be sent; only the sum must fit the response's int32.
+        var size = 0L;
         await foreach (var request in requests)
         {
             CheckCompressed(request.ExpectCompressed, context);
             size += request.Payload?.Body.Length ?? 0;
+            if (size > int.MaxValue)
+            {
+                context.Abort(StatusCode.ResourceExhausted, "The aggregated payload size is over 2 GB, more than the response can say.");
+            }
         }
 
         context.WriteOptions = s_uncompressed;
-        return new StreamingInputCallResponse { AggregatedPayloadSize = size };
+        return new StreamingInputCallResponse { AggregatedPayloadSize = (int)size };
     }
 
     // Answers each request as it arrives.
@@ -102,8 +111,15 @@ internal static class TestServiceHandlers
         await EchoMetadataAsync(context);
 
         var all = new List<StreamingOutputCallRequest>();
+        var kept = 0L;
         await foreach (var request in requests)
         {
+            kept += request.CalculateSize();
+            if (kept > MaxPayloadSize)
+            {
+                context.Abort(StatusCode.ResourceExhausted, $"HalfDuplexCall keeps at most {MaxPayloadSize} bytes of requests before it answers.");
+            }
+
             all.Add(request);
         }
 
@@ -187,6 +203,11 @@ internal static class TestServiceHandlers
         if (size < 0)
         {
             context.Abort(StatusCode.InvalidArgument, $"Response size {size} is negative.");
+        }
+
+        if (size > MaxPayloadSize)
+        {
+            context.Abort(StatusCode.ResourceExhausted, $"Response size {size} is over this server's limit of {MaxPayloadSize} bytes.");
         }
 
         return new Payload { Type = PayloadType.Compressable, Body = ByteString.CopyFrom(new byte[size]) };

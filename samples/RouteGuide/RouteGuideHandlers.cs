@@ -6,10 +6,23 @@ using Routeguide;
 
 namespace RouteGuide;
 
-/// <summary>The route guide's handlers: plain functions over a small feature database.</summary>
-public sealed class RouteGuideHandlers(IReadOnlyList<Feature> features)
+/// <summary>
+/// The route guide's handlers: plain functions over a small feature database. The notes RouteChat keeps are bounded
+/// (<paramref name="maxNotes"/> notes of at most <see cref="MaxNoteLength"/> characters), so that no client can make
+/// the server keep more: a note over the limits ends the chat with a status and is not kept.
+/// </summary>
+/// <param name="features">The feature database.</param>
+/// <param name="maxNotes">The most notes RouteChat keeps, over all points and clients.</param>
+public sealed class RouteGuideHandlers(IReadOnlyList<Feature> features, int maxNotes = RouteGuideHandlers.DefaultMaxNotes)
 {
+    /// <summary>The most notes RouteChat keeps by default: about 10 MB at most.</summary>
+    public const int DefaultMaxNotes = 10_000;
+
+    /// <summary>The longest note RouteChat accepts, in characters.</summary>
+    public const int MaxNoteLength = 1_000;
+
     private readonly ConcurrentDictionary<Point, ConcurrentQueue<RouteNote>> _notes = new();
+    private int _noteCount;
 
     /// <summary>Adds the four handlers to a server.</summary>
     public RpcServer AddTo(RpcServer server) => server
@@ -71,15 +84,30 @@ public sealed class RouteGuideHandlers(IReadOnlyList<Feature> features)
         };
     }
 
-    /// <summary>Bidirectional: for each note received, the notes left earlier at the same point, then the note is kept.</summary>
+    /// <summary>
+    /// Bidirectional: for each note received, the notes left earlier at the same point, then the note is kept.
+    /// A note without a location or longer than <see cref="MaxNoteLength"/> ends the chat with <c>INVALID_ARGUMENT</c>;
+    /// once the guide keeps as many notes as it may, a new one ends it with <c>RESOURCE_EXHAUSTED</c>.
+    /// </summary>
     public async IAsyncEnumerable<RouteNote> RouteChat(IAsyncEnumerable<RouteNote> notes, Context context)
     {
         await foreach (var note in notes)
         {
+            if (note.Location is null || note.Message.Length > MaxNoteLength)
+            {
+                context.Abort(StatusCode.InvalidArgument, $"A note needs a location and at most {MaxNoteLength} characters.");
+            }
+
             var atPoint = _notes.GetOrAdd(note.Location, _ => new ConcurrentQueue<RouteNote>());
             foreach (var earlier in atPoint.ToArray())
             {
                 yield return earlier;
+            }
+
+            if (Interlocked.Increment(ref _noteCount) > maxNotes)
+            {
+                Interlocked.Decrement(ref _noteCount);
+                context.Abort(StatusCode.ResourceExhausted, $"The route guide keeps at most {maxNotes} notes; this one was not kept.");
             }
 
             atPoint.Enqueue(note);

@@ -37,7 +37,7 @@ public sealed class DiagnosticsTests
         Assert.Equal("expected ';' after field 'name', found '}'", diagnostic.GetMessage());
         AssertAt(diagnostic, "Protos/broken.proto", 3, 19);
         Assert.Equal(new Microsoft.CodeAnalysis.Text.TextSpan(49, 1), diagnostic.Location.SourceSpan);
-        Assert.Equal("https://github.com/grpcserver/grpcserver/blob/main/docs/diagnostics.md#grpcsrv001", diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal(HelpLinks.For("GRPCSRV001") ?? "", diagnostic.Descriptor.HelpLinkUri);
     }
 
     [Fact]
@@ -174,12 +174,28 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public void Custom_option_from_a_file_that_is_not_imported_is_an_error_and_a_keyword_type_name_a_warning()
+    {
+        var result = Run(
+            ("opts.proto", "syntax = \"proto3\"; package o; import \"google/protobuf/descriptor.proto\"; extend google.protobuf.FileOptions { string owner = 50100; }"),
+            ("svc.proto", "syntax = \"proto3\";\npackage s;\noption (o.owner) = \"me\";\nmessage event {}"));
+
+        var error = Single(result, "GRPCSRV009");
+        Assert.Equal("option '(o.owner)' is declared in 'opts.proto', which 'svc.proto' does not import (add: import \"opts.proto\";)", error.GetMessage());
+        AssertAt(error, "svc.proto", 3, 8);
+        var warning = Single(result, "GRPCSRV010");
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.StartsWith("message 's.event' is named like the C# keyword 'event', which protoc's C# generator does not escape", warning.GetMessage(), StringComparison.Ordinal);
+        AssertAt(warning, "svc.proto", 4, 9);
+    }
+
+    [Fact]
     public void Every_descriptor_has_a_unique_sequential_id_and_a_help_link()
     {
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();
 
         Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"GRPCSRV{i:000}"), ids);
-        Assert.All(DiagnosticDescriptors.All, d => Assert.Equal("https://github.com/grpcserver/grpcserver/blob/main/docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri));
+        Assert.All(DiagnosticDescriptors.All, d => Assert.Equal(HelpLinks.For(d.Id) ?? "", d.HelpLinkUri));
         Assert.All(DiagnosticDescriptors.All, d => Assert.Equal("GrpcServer", d.Category));
     }
 }

@@ -8,7 +8,8 @@ public sealed class ParserTests
     private static ProtoFileNode ParseClean(string text)
     {
         var result = ProtoParser.Parse(text);
-        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
+        var errors = ProtoCheck.Errors(text);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
         return result.File;
     }
 
@@ -84,7 +85,7 @@ public sealed class ParserTests
               optional group Result = 6 {
                 optional string url = 7;
               }
-              reserved 8, 10 to 12, 100 to max;
+              reserved 8, 10 to 12, 2000 to max;
               reserved "old", "older";
               extensions 1000 to 1999 [declaration = { number: 1000, full_name: ".x.y", type: "int32" }];
               extend Outer { optional int32 ext = 1000; }
@@ -108,7 +109,7 @@ public sealed class ParserTests
         Assert.Equal(["Result", "Middle"], outer.Messages.Select(m => m.Name));
         Assert.Equal("url", Assert.Single(outer.Messages[0].Fields).Name);
         Assert.Equal("Deep", Assert.Single(Assert.Single(outer.Messages[1].Messages).Enums).Name);
-        Assert.Equal([(8L, 8L), (10L, 12L), (100L, ProtoParser.MaxFieldNumber)], outer.ReservedRanges.Select(r => (r.From, r.To)));
+        Assert.Equal([(8L, 8L), (10L, 12L), (2000L, ProtoParser.MaxFieldNumber)], outer.ReservedRanges.Select(r => (r.From, r.To)));
         Assert.Equal(["old", "older"], outer.ReservedNames);
         Assert.Equal((1000L, 1999L), (outer.ExtensionRanges[0].From, outer.ExtensionRanges[0].To));
         Assert.Equal("ext", Assert.Single(Assert.Single(outer.Extends).Fields).Name);
@@ -169,6 +170,7 @@ public sealed class ParserTests
         var file = ParseClean("""
             edition = "2024";
             package p;
+            option features.enforce_naming_style = STYLE_LEGACY;
             import option "opts.proto";
             export message A {
               local message B {}
@@ -282,9 +284,7 @@ public sealed class ParserTests
     [InlineData("service S { rpc A(stream) returns (B); }", "expected the request message type of rpc 'A' after 'stream', found ')'")]
     public void Each_rule_violation_has_an_actionable_message(string text, string message)
     {
-        var result = ProtoParser.Parse(text);
-
-        Assert.Equal(message, Assert.Single(result.Errors).Message);
+        Assert.Equal(message, Assert.Single(ProtoCheck.Errors(text)).Message);
     }
 
     [Fact]

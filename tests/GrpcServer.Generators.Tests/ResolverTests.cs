@@ -244,7 +244,7 @@ public sealed class ResolverTests
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         var names = new[] { "a/b.proto", "a.b.proto", "A.B.proto", "we ird/na+me.proto", "../up.proto" }
-            .Select(p => Resolution.ProtoResolver.CreateHintName(p, used))
+            .Select(p => Model.CSharpNaming.CreateHintName(p, used))
             .ToList();
 
         Assert.Equal(["a.b.proto.g.cs", "a.b.proto_2.g.cs", "A.B.proto_3.g.cs", "we_ird.na_me.proto.g.cs", "up.proto.g.cs"], names);

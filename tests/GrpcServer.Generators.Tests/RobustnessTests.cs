@@ -70,7 +70,6 @@ public sealed class RobustnessTests(ITestOutputHelper output)
     [Fact]
     public void Ten_thousand_mutated_and_truncated_real_files_become_diagnostics_without_exceptions_or_hangs()
     {
-        var random = new Random(20_240_611);
         var originals = Targets.Concat(Imported).ToDictionary(file => file, file => Proto(file).Text);
         var texts = ToAdditionalTexts(originals.Select(p => (p.Key, p.Value))).ToDictionary(t => t.Path);
 
@@ -87,10 +86,10 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         var remeasured = 0;
         var total = Stopwatch.StartNew();
         AdditionalText? previous = null;
-        for (var i = 0; i < Variants; i++)
+        var i = -1;
+        foreach (var (target, text, truncated) in FuzzCorpus(originals))
         {
-            var target = Targets[random.Next(Targets.Length)];
-            var (text, truncated) = Vary(originals[target], random);
+            i++;
             truncations += truncated ? 1 : 0;
             var path = ProjectDir + target;
             var variant = new InMemoryAdditionalText(path, text);
@@ -148,6 +147,49 @@ public sealed class RobustnessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_parser_throws_no_exception_not_even_one_it_catches_itself_over_the_fuzz_corpus()
+    {
+        // A syntax error is a value, not an exception: in the IDE every keystroke makes one, and a first-chance
+        // exception per keystroke is slow and floods a debugger. Counted on this thread only: tests run in parallel.
+        var originals = Targets.Concat(Imported).ToDictionary(file => file, file => Proto(file).Text);
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = new List<string>();
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                thrown.Add(e.Exception.GetType().Name + ": " + e.Exception.Message);
+            }
+        }
+
+        var inputs = 0;
+        var withErrors = 0;
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            foreach (var (target, text, _) in FuzzCorpus(originals))
+            {
+                // The whole per-file front end: tokenizer, parser, validator and the file's spec.
+                var parsed = ProtoParser.Parse(text);
+                var violations = ProtoValidator.Validate(parsed.File);
+                var spec = Model.ProtoFileSpecBuilder.Build(new Model.ProtoFileInput(ProjectDir + target, target, Helpers.EquatableArray<string>.Empty, text));
+                inputs++;
+                withErrors += parsed.Errors.Count + violations.Count > 0 ? 1 : 0;
+                Assert.Equal(parsed.Errors.Count + violations.Count, spec.Diagnostics.Count(d => d.Id is "GRPCSRV001" or "GRPCSRV002" or "GRPCSRV006"));
+            }
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        output.WriteLine($"{inputs} inputs, {withErrors} with errors, {thrown.Count} first-chance exceptions.");
+        Assert.Equal(Variants, inputs);
+        Assert.True(withErrors > Variants / 2, $"Only {withErrors} of {Variants} inputs have errors.");
+        Assert.Empty(thrown);
+    }
+
+    [Fact]
     public void Generator_turns_garbage_into_diagnostics_and_still_generates_the_good_files()
     {
         var random = new Random(7);
@@ -174,6 +216,18 @@ public sealed class RobustnessTests(ITestOutputHelper output)
         }
 
         return fastest;
+    }
+
+    /// <summary>The fuzz corpus: <see cref="Variants"/> mutated or truncated copies of the targets, the same every run.</summary>
+    private static IEnumerable<(string Target, string Text, bool Truncated)> FuzzCorpus(Dictionary<string, string> originals)
+    {
+        var random = new Random(20_240_611);
+        for (var i = 0; i < Variants; i++)
+        {
+            var target = Targets[random.Next(Targets.Length)];
+            var (text, truncated) = Vary(originals[target], random);
+            yield return (target, text, truncated);
+        }
     }
 
     private static string Describe(int input, string target, string text) => $"input {input}, a variant of {target}:\n{text}";

@@ -1,4 +1,5 @@
 using GrpcServer.Generators.Parsing;
+using GrpcServer.Generators.Tests.Infrastructure;
 
 namespace GrpcServer.Generators.Tests;
 
@@ -34,11 +35,15 @@ public sealed class ValidatorTests
     [InlineData(Proto3 + "enum E { reserved 1; A = 0; B = 1; }", "enum value 'B' uses number 1, which enum 'E' reserves")]
     [InlineData(Proto3 + "enum E { reserved \"B\"; A = 0; B = 1; }", "enum value name 'B' is reserved in enum 'E'")]
     [InlineData(Proto3 + "enum E { }", "enum 'E' must declare at least one value")]
+    [InlineData(Proto3 + "message M { int32 foo_bar = 1; int32 fooBar = 2; }", "the default JSON name of field 'fooBar' (\"fooBar\") is the default JSON name of field 'foo_bar' in message 'M'; give one of them another json_name")]
+    [InlineData(Proto3 + "import \"a.proto\";\nimport \"a.proto\";", "import \"a.proto\" is listed twice; remove one")]
+    [InlineData(Proto3 + "option features.field_presence = IMPLICIT;", "features are only valid in editions files; this file is proto3 (remove option 'features.field_presence')")]
+    [InlineData(Proto3 + "message M { option java_package = \"x\"; }", "option 'java_package' is unknown on a message: google.protobuf.MessageOptions has no field 'java_package' (a custom option is written in parentheses and needs the import that declares it)")]
+    [InlineData(Editions + "option features.field_presence = IMPLICIT;\nmessage M { int32 a = 1 [default = 3]; }", "field 'a' has implicit presence, so it cannot have a default value (its default is always the zero value)")]
+    [InlineData("edition = \"2024\";\nmessage M { int32 Ab = 1; }", "field name 'Ab' should be lower_snake_case, as edition 2024 requires (or set option features.enforce_naming_style = STYLE_LEGACY;)")]
     public void Rule_violation_is_reported_with_an_actionable_message(string text, string message)
     {
-        var result = ProtoParser.Parse(text);
-
-        var error = Assert.Single(result.Errors);
+        var error = Assert.Single(ProtoCheck.Errors(text));
         Assert.Equal(ProtoErrorKind.Semantic, error.Kind);
         Assert.Equal(message, error.Message);
     }
@@ -54,15 +59,13 @@ public sealed class ValidatorTests
     [InlineData("edition = \"2024\";\nexport message M { local message N {} export enum E { A = 0; } }\nlocal enum F { B = 0; }")]
     public void Valid_declarations_of_each_dialect_are_accepted(string text)
     {
-        Assert.Empty(ProtoParser.Parse(text).Errors);
+        Assert.Empty(ProtoCheck.Errors(text));
     }
 
     [Fact]
     public void Rule_violation_points_at_the_offending_token()
     {
-        var result = ProtoParser.Parse(Proto3 + "message M {\n  int32 a = 1;\n  string b = 1;\n}");
-
-        var error = Assert.Single(result.Errors);
+        var error = Assert.Single(ProtoCheck.Errors(Proto3 + "message M {\n  int32 a = 1;\n  string b = 1;\n}"));
         Assert.Equal((4, 14), (error.Span.Start.Line + 1, error.Span.Start.Column + 1));
     }
 }

@@ -19,7 +19,7 @@ public sealed record CommandResult(string CommandLine, string WorkingDirectory, 
 /// </summary>
 internal static class DotNetCli
 {
-    private static readonly string DotNet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+    internal static readonly string DotNet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
         ? host
         : "dotnet";
 
@@ -116,5 +116,106 @@ internal static class DotNetCli
                 return output.ToString();
             }
         }
+    }
+}
+
+/// <summary>
+/// A program left running while a test talks to it (the dotnet host with a built app), with its output kept line by
+/// line. Disposing kills its process tree.
+/// </summary>
+internal sealed class RunningProgram : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly SemaphoreSlim _changed = new(0);
+    private int _next;
+
+    private RunningProgram(Process process) => _process = process;
+
+    /// <summary>Everything the program printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return string.Join(Environment.NewLine, _lines);
+            }
+        }
+    }
+
+    /// <summary>Starts the dotnet host with <paramref name="arguments"/> (an app's .dll first) in <paramref name="workingDirectory"/>.</summary>
+    public static RunningProgram Start(string workingDirectory, params string[] arguments)
+    {
+        var process = new Process { StartInfo = DotNetCli.CreateStartInfo(DotNetCli.DotNet, workingDirectory, arguments), EnableRaisingEvents = true };
+        var program = new RunningProgram(process);
+        process.OutputDataReceived += (_, e) => program.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => program.Add(e.Data);
+        process.Exited += (_, _) => program._changed.Release();
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return program;
+    }
+
+    /// <summary>The next line, after those already returned, that <paramref name="match"/> accepts.</summary>
+    /// <exception cref="TimeoutException">No such line came in time, or the program exited first.</exception>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        using var expiry = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            lock (_lines)
+            {
+                for (; _next < _lines.Count; _next++)
+                {
+                    if (match(_lines[_next]))
+                    {
+                        return _lines[_next++];
+                    }
+                }
+            }
+
+            if (_process.HasExited)
+            {
+                throw new TimeoutException($"The program exited ({_process.ExitCode}) before the line came:{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                await _changed.WaitAsync(expiry.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The line did not come in {timeout.TotalSeconds:0} s:{Environment.NewLine}{Output}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Add(line);
+        }
+
+        _changed.Release();
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -70,8 +71,14 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
         Assert.Equal("MIT", Value("license"));
         Assert.Equal("README.md", Value("readme"));
         Assert.Contains("grpc", Value("tags").Split(' '));
-        Assert.Equal("https://github.com/grpcserver/grpcserver", (string?)Element("repository").Attribute("url"));
-        Assert.Equal("https://github.com/grpcserver/grpcserver", Value("projectUrl"));
+
+        // The package links to the repository only once it has a public address (RepositoryUrl, which the SDK also
+        // writes into this test assembly): no link that leads nowhere.
+        var repositoryUrl = typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepositoryUrl")?.Value;
+        var projectUrl = metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "projectUrl")?.Value;
+        var repository = (string?)metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "repository")?.Attribute("url");
+        Assert.Equal(repositoryUrl, projectUrl);
+        Assert.Equal(repositoryUrl, repository);
     }
 
     [Fact]
@@ -82,13 +89,13 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
         Assert.Equal("net10.0", (string?)group.Attribute("targetFramework"));
         var dependencies = group.Elements().ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
 
-        foreach (var id in new[] { "Google.Protobuf", "Grpc.AspNetCore.Server", "Grpc.HealthCheck", "Grpc.Reflection" })
+        foreach (var id in new[] { "Google.Protobuf", "Grpc.AspNetCore.Server", "Grpc.HealthCheck", "Grpc.Reflection", "Grpc.Net.Client" })
         {
             Assert.True(dependencies.TryGetValue(id, out var version), $"no dependency on {id}: {string.Join(", ", dependencies.Keys)}");
             Assert.Equal(consumer.CentralVersions[id], version);
         }
 
-        Assert.Equal(4, dependencies.Count);
+        Assert.Equal(5, dependencies.Count);
         var framework = metadata.Elements().Single(e => e.Name.LocalName == "frameworkReferences").Descendants().Single(e => e.Name.LocalName == "frameworkReference");
         Assert.Equal("Microsoft.AspNetCore.App", (string?)framework.Attribute("name"));
     }
@@ -145,7 +152,26 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
     }
 
     [Fact]
-    public void Consumer_serves_unary_and_streaming_calls_and_exits()
+    public void Paths_with_a_hash_reach_the_generator_whole_through_the_editorconfig_the_sdk_writes()
+    {
+        Assert.Contains('#', consumer.ConsumerDirectory);
+        var editorConfig = Directory.GetFiles(Path.Combine(consumer.ConsumerDirectory, "obj"), "*.GeneratedMSBuildEditorConfig.editorconfig", SearchOption.AllDirectories).Single();
+        var lines = File.ReadAllLines(editorConfig);
+
+        // As the compiler reads a value: up to a '#' or ';', trimmed. The plain ProjectDir loses its tail; the encoded
+        // one keeps it, and decodes (as ProtoInputReader does) to the project's folder.
+        static string Read(string line) => Regex.Match(line, @"^\s*[\w.\-]+\s*[=:]\s*(.*?)\s*([#;].*)?$").Groups[1].Value;
+        var plain = Read(lines.First(l => l.StartsWith("build_property.ProjectDir ", StringComparison.Ordinal)));
+        var encoded = Read(lines.Single(l => l.StartsWith("build_property.GrpcServerProjectDir ", StringComparison.Ordinal)));
+        var roots = lines.Where(l => l.StartsWith("build_metadata.AdditionalFiles.GrpcServerProtoRoot ", StringComparison.Ordinal)).Select(Read).Order().ToList();
+
+        Assert.NotEqual(consumer.ConsumerDirectory + Path.DirectorySeparatorChar, plain);
+        Assert.Equal(consumer.ConsumerDirectory + Path.DirectorySeparatorChar, Uri.UnescapeDataString(encoded));
+        Assert.Equal([".", ".", "protos", "protos"], roots);
+    }
+
+    [Fact]
+    public void Consumer_serves_unary_and_streaming_calls_on_a_port_and_in_memory_and_exits()
     {
         Assert.NotNull(consumer.Run);
         Assert.True(consumer.Run.Succeeded, consumer.Run.ToString());
@@ -153,7 +179,8 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
         // What the program printed itself, in order, without the server's log lines.
         var printed = consumer.Run.Output.Split('\n', StringSplitOptions.TrimEntries)
             .Where(line => line == "stopped" || line.StartsWith("unary:", StringComparison.Ordinal) ||
-                           line.StartsWith("stream:", StringComparison.Ordinal) || line.StartsWith("ping:", StringComparison.Ordinal));
+                           line.StartsWith("stream:", StringComparison.Ordinal) || line.StartsWith("ping:", StringComparison.Ordinal) ||
+                           line.StartsWith("in memory:", StringComparison.Ordinal));
         Assert.Equal(
             [
                 "unary: Hello package from /demo.Greeter/SayHello",
@@ -162,6 +189,7 @@ public sealed partial class PackageTests(PackagedConsumer consumer, ITestOutputH
                 "stream: 3 Hello stream",
                 "ping: 42",
                 "stopped",
+                "in memory: Hello test from /demo.Greeter/SayHello",
             ],
             printed);
     }

@@ -11,10 +11,11 @@ namespace GrpcServer.Packaging.Tests;
 /// predecessor failed does not run. Everything is removed afterwards, including the package's copy in the NuGet
 /// global packages folder.
 /// </summary>
-public sealed class PackagedConsumer : IAsyncLifetime
+public sealed partial class PackagedConsumer : IAsyncLifetime
 {
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(4);
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(3);
+    // Guards against a hung tool, not measures: generous, because the machine may be busy with other builds.
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
 
     public PackagedConsumer()
@@ -23,7 +24,9 @@ public sealed class PackagedConsumer : IAsyncLifetime
             .Single(a => a.Key == "RepoRoot").Value!);
         WorkDirectory = Path.Combine(Path.GetTempPath(), "grpcserver-packaging-" + Guid.NewGuid().ToString("N"));
         FeedDirectory = Path.Combine(WorkDirectory, "feed");
-        ConsumerDirectory = Path.Combine(WorkDirectory, "consumer");
+        // '#' and a space in the project's folder: Roslyn's .editorconfig reader takes '#' for the start of a comment,
+        // so the GrpcServer targets hand the paths to the generator encoded (issue 12.5).
+        ConsumerDirectory = Path.Combine(WorkDirectory, "C# consumer");
         Version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         CentralVersions = XDocument.Load(Path.Combine(RepoRoot, "Directory.Packages.props"))
             .Descendants("PackageVersion")
@@ -80,6 +83,9 @@ public sealed class PackagedConsumer : IAsyncLifetime
             "-getProperty:DirectoryBuildPropsPath", "-getProperty:DirectoryBuildTargetsPath",
             "-getProperty:ManagePackageVersionsCentrally", "-nodeReuse:false", "-tl:off");
         Run = await DotNetCli.RunAsync(ConsumerDirectory, RunTimeout, Path.Combine("bin", "Debug", "net10.0", "Consumer.dll"));
+
+        // A new user's projects from the same package (PackagedConsumer.NewUser.cs).
+        await RunNewUserProjectsAsync();
     }
 
     public Task DisposeAsync()

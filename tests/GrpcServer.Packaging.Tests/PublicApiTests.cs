@@ -11,7 +11,7 @@ namespace GrpcServer.Packaging.Tests;
 [Trait("Category", "Packaging")]
 public sealed class PublicApiTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
 
     [Fact]
     public async Task Build_fails_on_a_public_member_that_is_not_declared()

@@ -21,7 +21,7 @@ public sealed class DrainDelayTests
     [Fact]
     public async Task DrainDelay_serves_new_connections_and_calls_after_NOT_SERVING_then_closes_the_listener()
     {
-        var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.DrainDelay = s_drainDelay);
+        var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.DrainDelay = s_drainDelay);
         using var timeout = new CancellationTokenSource(s_timeout);
         var watch = new Health.HealthClient(server.Channel).Watch(new HealthCheckRequest(), cancellationToken: timeout.Token);
         Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));

@@ -20,7 +20,7 @@ public sealed class ReliabilityTests
     [Fact]
     public async Task Malformed_request_bytes_get_an_error_status_and_the_server_keeps_serving()
     {
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello));
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello));
         var invoker = server.Channel.CreateCallInvoker();
 
         // Field 1, length-delimited, claims 100 bytes but two follow: not a HelloRequest.
@@ -28,14 +28,16 @@ public sealed class ReliabilityTests
             invoker.AsyncUnaryCall(s_rawSayHello, null, new CallOptions(), [0x0A, 100, 0x41, 0x42]).ResponseAsync);
         var reply = await new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = "still here" });
 
-        Assert.NotEqual(StatusCode.OK, error.StatusCode);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Equal("The request message could not be parsed as HelloRequest.", error.Status.Detail);
         Assert.Equal("Hello still here", reply.Message);
+        Assert.Empty(server.Reported);
     }
 
     [Fact]
     public async Task Request_over_the_maximum_size_is_RESOURCE_EXHAUSTED()
     {
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.MaxReceiveMessageSize = 1024);
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o => o.MaxReceiveMessageSize = 1024);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = new string('x', 4096) }).ResponseAsync);
@@ -48,7 +50,7 @@ public sealed class ReliabilityTests
     [Fact]
     public async Task Default_maximum_request_size_is_4_MB()
     {
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, (HelloRequest r, Context c) => new HelloReply { Message = r.Name.Length.ToString() }));
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, (HelloRequest r, Context c) => new HelloReply { Message = r.Name.Length.ToString() }));
         var client = new Greeter.GreeterClient(server.Channel);
 
         var accepted = await client.SayHelloAsync(new HelloRequest { Name = new string('a', 4 * 1024 * 1024 - 16) });
@@ -111,13 +113,15 @@ public sealed class ReliabilityTests
     {
         const int InFlight = 100;
         var arrived = 0;
+        var lateRuns = 0;
         var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = await TestServer.StartAsync(
+        var server = await TestServer.StartOnSocketAsync(
             s => s.AddHandler(GreeterRpcs.SayHello, async (request, context) =>
             {
                 if (request.Name == "late")
                 {
+                    Interlocked.Increment(ref lateRuns);
                     return new HelloReply { Message = "late" };
                 }
 
@@ -137,18 +141,18 @@ public sealed class ReliabilityTests
         // Not awaited: the stop completes once the in-flight calls are done, and they wait for release.
         var stopped = server.Server.StopAsync();
 
-        // A call made once the server is stopping either is refused before it starts or completes: never cut off.
-        StatusCode late;
+        // A call made once the server is stopping, on a connection of its own: it races the listener's closing.
+        HelloReply? lateReply = null;
+        RpcException? refused = null;
         using (var fresh = GrpcChannel.ForAddress(server.Url))
         {
             try
             {
-                await new Greeter.GreeterClient(fresh).SayHelloAsync(new HelloRequest { Name = "late" }).ResponseAsync.WaitAsync(s_timeout);
-                late = StatusCode.OK;
+                lateReply = await new Greeter.GreeterClient(fresh).SayHelloAsync(new HelloRequest { Name = "late" }).ResponseAsync.WaitAsync(s_timeout);
             }
             catch (RpcException exception)
             {
-                late = exception.StatusCode;
+                refused = exception;
             }
         }
 
@@ -157,9 +161,50 @@ public sealed class ReliabilityTests
         await stopped.WaitAsync(s_timeout);
 
         Assert.True(server.Serving.IsCompletedSuccessfully);
-
         Assert.Equal(Enumerable.Range(0, InFlight).Select(i => i.ToString()), replies.Select(r => r.Message));
-        Assert.Contains(late, new[] { StatusCode.OK, StatusCode.Unavailable });
+
+        // Never cut off: the late call either reached its handler and got its reply, or reached no handler at all.
+        if (refused is null)
+        {
+            Assert.Equal(("late", 1), (lateReply!.Message, lateRuns));
+        }
+        else
+        {
+            Assert.Equal(0, lateRuns);
+            AssertRefusedBeforeAnyResponse(refused);
+        }
+
         server.Channel.Dispose();
+    }
+
+    /// <summary>
+    /// How a call that a stopping server never took fails, exactly (issue 15.9, captured with tshark on loopback: see
+    /// docs/hostile-inputs.md). The client library fails it itself, with no response from the server: UNAVAILABLE when
+    /// the listener had closed (connection refused or reset); INTERNAL when Kestrel had accepted the connection in the
+    /// instant before its listener closed and then, stopping, closed it with GOAWAY(last_stream_id 0, NO_ERROR), before
+    /// or just after its SETTINGS: no stream was processed, but SocketsHttpHandler fails the connection's handshake with
+    /// that, and Grpc.Net.Client maps HTTP/2 NO_ERROR, or a handshake without an answer, to INTERNAL.
+    /// </summary>
+    private static void AssertRefusedBeforeAnyResponse(RpcException refused)
+    {
+        var transport = refused.Status.DebugException;
+        Assert.True(transport is HttpRequestException or System.Net.Sockets.SocketException, $"not a transport failure: {refused}");
+        switch (refused.StatusCode)
+        {
+            case StatusCode.Unavailable:
+                return;
+            case StatusCode.Internal:
+                var http = Assert.IsType<HttpRequestException>(transport);
+                Assert.StartsWith("Error starting gRPC call.", refused.Status.Detail);
+                var goAway = http.InnerException as HttpProtocolException;
+                Assert.True(
+                    (http.HttpRequestError == HttpRequestError.HttpProtocolError && goAway?.ErrorCode == 0)
+                    || (http.InnerException is null && http.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal)),
+                    $"INTERNAL, but not the client's mapping of a connection closed before any stream was processed: {refused}");
+                return;
+            default:
+                Assert.Fail($"A call the server never took failed with {refused.StatusCode}: {refused}");
+                return;
+        }
     }
 }

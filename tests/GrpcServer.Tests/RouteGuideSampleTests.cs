@@ -90,4 +90,53 @@ public sealed class RouteGuideSampleTests
         Assert.Equal("first", answer.Message);
         Assert.False(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
     }
+
+    [Fact]
+    public async Task RouteChat_keeps_at_most_its_limit_of_notes_and_refuses_the_next_with_RESOURCE_EXHAUSTED()
+    {
+        await using var server = await TestServer.StartAsync(s => new RouteGuideHandlers(s_features, maxNotes: 3).AddTo(s));
+        var client = new Routeguide.RouteGuide.RouteGuideClient(server.Channel);
+
+        using (var call = client.RouteChat())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await call.RequestStream.WriteAsync(new RouteNote { Location = new Point { Latitude = i }, Message = "kept" });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            Assert.False(await call.ResponseStream.MoveNext().WaitAsync(s_timeout));
+        }
+
+        using var refused = client.RouteChat();
+        await refused.RequestStream.WriteAsync(new RouteNote { Location = new Point { Latitude = 9 }, Message = "one too many" });
+        var error = await Assert.ThrowsAsync<RpcException>(() => refused.ResponseStream.MoveNext().WaitAsync(s_timeout));
+
+        Assert.Equal((StatusCode.ResourceExhausted, "The route guide keeps at most 3 notes; this one was not kept."), (error.StatusCode, error.Status.Detail));
+        Assert.Equal("A", (await client.GetFeatureAsync(s_features[0].Location)).Name);
+        Assert.Empty(server.Reported);
+    }
+
+    [Fact]
+    public async Task RouteChat_refuses_a_note_without_a_location_or_too_long_with_INVALID_ARGUMENT()
+    {
+        await using var server = await StartAsync();
+        var client = new Routeguide.RouteGuide.RouteGuideClient(server.Channel);
+
+        var errors = new List<RpcException>();
+        foreach (var note in new[]
+        {
+            new RouteNote { Message = "nowhere" },
+            new RouteNote { Location = new Point(), Message = new string('x', RouteGuideHandlers.MaxNoteLength + 1) },
+        })
+        {
+            using var call = client.RouteChat();
+            await call.RequestStream.WriteAsync(note);
+            errors.Add(await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext().WaitAsync(s_timeout)));
+        }
+
+        Assert.All(errors, e => Assert.Equal(StatusCode.InvalidArgument, e.StatusCode));
+        Assert.Equal("A", (await client.GetFeatureAsync(s_features[0].Location)).Name);
+        Assert.Empty(server.Reported);
+    }
 }

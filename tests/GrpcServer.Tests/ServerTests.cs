@@ -209,7 +209,7 @@ public sealed class ServerTests
     public async Task Tls_serves_https_with_a_certificate()
     {
         using var certificates = new TestCertificates();
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
         {
             o.Urls = ["https://127.0.0.1:0"];
             o.TlsCertificate = certificates.Server;
@@ -233,7 +233,7 @@ public sealed class ServerTests
             var keyPath = Path.Combine(directory.FullName, "server.key");
             await File.WriteAllTextAsync(certificatePath, certificates.Server.ExportCertificatePem());
             await File.WriteAllTextAsync(keyPath, certificates.Server.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
-            await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
+            await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
             {
                 o.Urls = ["https://127.0.0.1:0"];
                 o.TlsCertificatePath = certificatePath;
@@ -255,7 +255,7 @@ public sealed class ServerTests
     public async Task Mutual_tls_accepts_a_client_certificate_of_the_trusted_authority_and_refuses_a_client_without_one()
     {
         using var certificates = new TestCertificates();
-        await using var server = await TestServer.StartAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler(GreeterRpcs.SayHello, Hello), o =>
         {
             o.Urls = ["https://127.0.0.1:0"];
             o.TlsCertificate = certificates.Server;
@@ -312,6 +312,31 @@ public sealed class ServerTests
         }
 
         return store.Certificates.Any(certificate => certificate.Extensions.Any(extension => extension.Oid?.Value == "1.3.6.1.4.1.311.84.1.1"));
+    }
+
+    [Fact]
+    public async Task ConfigureLogging_adds_to_the_logging_of_the_servers_own_host()
+    {
+        var logs = new Hostile.LogCapture();
+        await using var server = await TestServer.StartOnSocketAsync(
+            s => s.AddHandler(GreeterRpcs.SayHello, Hello),
+            o =>
+            {
+                o.LogLevel = LogLevel.Information;
+                o.ConfigureLogging = logging =>
+                {
+                    logging.ClearProviders();
+                    logging.AddProvider(logs);
+                };
+            });
+
+        await new Greeter.GreeterClient(server.Channel).SayHelloAsync(new HelloRequest { Name = "log" });
+
+        // The provider gets GrpcServer's own events at the server's level; the defaults still hold framework logs to Warning.
+        var serving = Assert.Single(logs.GrpcServerEvents("Serving"));
+        Assert.Equal(LogLevel.Information, serving.Level);
+        Assert.Contains(server.Url, serving.Message);
+        Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && e.Level < LogLevel.Warning);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Helloworld;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +20,7 @@ public sealed class StopTests
         await server.Server.StopAsync().WaitAsync(s_timeout);
 
         Assert.True(server.Serving.IsCompletedSuccessfully);
-        using var fresh = GrpcChannel.ForAddress(server.Url);
+        var fresh = server.CreateChannel();
         var error = await Assert.ThrowsAsync<RpcException>(() => new Greeter.GreeterClient(fresh).SayHelloAsync(new HelloRequest()).ResponseAsync.WaitAsync(s_timeout));
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }

@@ -363,7 +363,7 @@ public sealed class StreamingCallTests
             yield break;
         }
 
-        await using var server = await TestServer.StartAsync(s => s.AddHandler("Echo", "Duplex", ReadUntilGone));
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler("Echo", "Duplex", ReadUntilGone));
         var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Url);
         var call = new Echo.V1.Echo.EchoClient(channel).Duplex();
         await call.RequestStream.WriteAsync(new EchoRequest { Text = "hello" });

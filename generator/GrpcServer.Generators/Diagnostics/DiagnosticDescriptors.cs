@@ -4,85 +4,14 @@ using Microsoft.CodeAnalysis;
 
 namespace GrpcServer.Generators.Diagnostics;
 
-/// <summary>Every diagnostic the generator reports. IDs are sequential and never reused; see docs/diagnostics.md.</summary>
-internal static class DiagnosticDescriptors
+/// <summary>
+/// Every diagnostic the generator and the analyzer report. IDs are sequential and never reused; see docs/diagnostics.md.
+/// The .proto diagnostics (GRPCSRV0xx) are in DiagnosticDescriptors.Proto.cs.
+/// </summary>
+internal static partial class DiagnosticDescriptors
 {
     public const string Category = "GrpcServer";
 
-    private const string HelpLinkBase = "https://github.com/grpcserver/grpcserver/blob/main/docs/diagnostics.md#";
-
-    /// <summary>GRPCSRV001: the .proto text does not parse.</summary>
-    public static readonly DiagnosticDescriptor ProtoSyntaxError = Create(
-        "GRPCSRV001",
-        "Invalid .proto syntax",
-        "{0}",
-        DiagnosticSeverity.Error);
-
-    /// <summary>GRPCSRV002: the .proto parses but breaks a rule of the language.</summary>
-    public static readonly DiagnosticDescriptor InvalidProtoDeclaration = Create(
-        "GRPCSRV002",
-        "Invalid .proto declaration",
-        "{0}",
-        DiagnosticSeverity.Error);
-
-    /// <summary>GRPCSRV003: an imported file is not among the AdditionalFiles.</summary>
-    public static readonly DiagnosticDescriptor ImportNotFound = Create(
-        "GRPCSRV003",
-        "Imported .proto file not found",
-        "import '{0}' not found among the project's .proto files (AdditionalFiles); add it as a Protobuf item or check its ProtoRoot, or types it declares cannot be resolved",
-        DiagnosticSeverity.Warning);
-
-    /// <summary>GRPCSRV004: an rpc, a field or an extend names a type that no visible file declares.</summary>
-    public static readonly DiagnosticDescriptor UnknownType = Create(
-        "GRPCSRV004",
-        "Unknown type",
-        "unknown type '{0}' in {1}{2}",
-        DiagnosticSeverity.Error);
-
-    /// <summary>GRPCSRV005: an rpc's request or response is not a message.</summary>
-    public static readonly DiagnosticDescriptor RpcTypeNotMessage = Create(
-        "GRPCSRV005",
-        "Rpc request or response is not a message",
-        "the {0} of rpc '{1}' is {2} '{3}', not a message; rpc requests and responses must be messages",
-        DiagnosticSeverity.Error);
-
-    /// <summary>GRPCSRV006: a name is declared twice.</summary>
-    public static readonly DiagnosticDescriptor DuplicateName = Create(
-        "GRPCSRV006",
-        "Duplicate .proto name",
-        "'{0}' is already declared {1}",
-        DiagnosticSeverity.Error);
-
-    /// <summary>GRPCSRV007: the generated C# would not compile because two names clash.</summary>
-    public static readonly DiagnosticDescriptor GeneratedNameClash = Create(
-        "GRPCSRV007",
-        "Generated C# name clash",
-        "{0}",
-        DiagnosticSeverity.Error);
-
-    /// <summary>GRPCSRV008: a bug in the generator; the output is incomplete.</summary>
-    public static readonly DiagnosticDescriptor InternalError = Create(
-        "GRPCSRV008",
-        "GrpcServer generator internal error",
-        "the GrpcServer generator failed while {0}, so some generated code is missing: {1}",
-        DiagnosticSeverity.Error);
-
-    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
-    {
-        [ProtoSyntaxError.Id] = ProtoSyntaxError,
-        [InvalidProtoDeclaration.Id] = InvalidProtoDeclaration,
-        [ImportNotFound.Id] = ImportNotFound,
-        [UnknownType.Id] = UnknownType,
-        [RpcTypeNotMessage.Id] = RpcTypeNotMessage,
-        [DuplicateName.Id] = DuplicateName,
-        [GeneratedNameClash.Id] = GeneratedNameClash,
-        [InternalError.Id] = InternalError,
-    };
-
-    /// <summary>All descriptors, in ID order.</summary>
-    public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
-
-    public static DiagnosticDescriptor Get(string id) => s_byId[id];
 
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, DiagnosticSeverity severity) =>
         new(
@@ -92,7 +21,7 @@ internal static class DiagnosticDescriptors
             Category,
             severity,
             isEnabledByDefault: true,
-            helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+            helpLinkUri: HelpLinks.For(id));
 
     // Analyzer diagnostics (GRPCSRV1xx): AddHandler calls checked against the services the generator declared.
     // Reported by Analyzers/AddHandlerAnalyzer, not by the generator, so they are not in the generator's table above.

@@ -3,9 +3,67 @@ using System.Text;
 
 namespace GrpcServer.Generators.Model;
 
-/// <summary>C# names exactly as protoc's C# generator (<c>csharp/names.cc</c>) forms them.</summary>
+/// <summary>
+/// The naming component: C# names exactly as protoc's C# generator (<c>csharp/names.cc</c>) forms them, the names of
+/// the classes GrpcServer generates, the hint names of generated files, and a package's scopes.
+/// </summary>
 internal static class CSharpNaming
 {
+    /// <summary>The scopes a package declares, outermost first: <c>a.b.c</c> gives <c>a</c>, <c>a.b</c>, <c>a.b.c</c>.</summary>
+    public static IEnumerable<string> PackagePrefixes(string package)
+    {
+        if (package.Length == 0)
+        {
+            yield break;
+        }
+
+        for (var dot = package.IndexOf('.'); dot >= 0; dot = package.IndexOf('.', dot + 1))
+        {
+            yield return package.Substring(0, dot);
+        }
+
+        yield return package;
+    }
+
+    /// <summary>The descriptor class GrpcServer generates for a service: <c>&lt;Service&gt;Rpcs</c>.</summary>
+    public static string GetDescriptorClassName(string serviceName) => serviceName + "Rpcs";
+
+    /// <summary>A class name in a namespace (<c>""</c> for the global one), <c>global::</c>-qualified.</summary>
+    public static string Qualify(string @namespace, string className) =>
+        "global::" + (@namespace.Length > 0 ? @namespace + "." : string.Empty) + className;
+
+    /// <summary>
+    /// <c>protos/greet.proto</c> becomes <c>protos.greet.proto.g.cs</c>; characters other than
+    /// letters, digits, <c>_</c>, <c>-</c> and <c>.</c> become <c>_</c>; a clash gets a numeric suffix.
+    /// </summary>
+    public static string CreateHintName(string importPath, HashSet<string> used)
+    {
+        var builder = new StringBuilder(importPath.Length + 5);
+        foreach (var c in importPath)
+        {
+            builder.Append(c switch
+            {
+                '/' or '\\' => '.',
+                (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '-' or '.' => c,
+                _ => '_',
+            });
+        }
+
+        var stem = builder.ToString().Trim('.');
+        if (stem.Length == 0)
+        {
+            stem = "proto";
+        }
+
+        var hint = stem + ".g.cs";
+        for (var i = 2; !used.Add(hint); i++)
+        {
+            hint = stem + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".g.cs";
+        }
+
+        return hint;
+    }
+
     private static readonly HashSet<string> s_keywords = new(System.StringComparer.Ordinal)
     {
         "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class",
@@ -57,8 +115,7 @@ internal static class CSharpNaming
             baseName = baseName.Substring(0, dot);
         }
 
-        var name = UnderscoresToCamelCase(baseName, capitalizeNext: true, preservePeriod: false) + "Reflection";
-        return "global::" + (@namespace.Length > 0 ? @namespace + "." : string.Empty) + name;
+        return Qualify(@namespace, UnderscoresToCamelCase(baseName, capitalizeNext: true, preservePeriod: false) + "Reflection");
     }
 
     /// <summary>protoc's <c>UnderscoresToCamelCase(input, cap_next_letter, preserve_period)</c>.</summary>

@@ -18,6 +18,9 @@ namespace GrpcServer.Generators.Model;
 /// <param name="TypeReferences">The message and enum types named by fields, map values, extensions and <c>extend</c>, to check that they exist.</param>
 /// <param name="MapEntries">The full names of the entry messages protoc makes for map fields (<c>pkg.M.LabelsEntry</c>); C# has no class for them.</param>
 /// <param name="Diagnostics">Problems found in this file alone.</param>
+/// <param name="Syntax"><c>proto2</c>, <c>proto3</c> or <c>editions</c>.</param>
+/// <param name="Extensions">The extensions the file declares (in <c>extend</c> blocks), for option names and extension numbers.</param>
+/// <param name="CustomOptions">The options the file sets that name an extension (<c>(my.option)</c>), to resolve across files.</param>
 internal sealed record ProtoFileSpec(
     string Path,
     string ImportPath,
@@ -31,7 +34,10 @@ internal sealed record ProtoFileSpec(
     EquatableArray<string> EnumValues,
     EquatableArray<FieldTypeSpec> TypeReferences,
     EquatableArray<string> MapEntries,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    string Syntax = "proto2",
+    EquatableArray<ExtensionSpec> Extensions = default,
+    EquatableArray<CustomOptionSpec> CustomOptions = default);
 
 /// <summary>An import statement.</summary>
 internal sealed record ImportSpec(string Path, ImportKind Kind, SourceSpan Span);
@@ -61,7 +67,48 @@ internal enum TypeVisibility
 /// <param name="Kind">Message or enum.</param>
 /// <param name="Span">The span of its name (for duplicate-name diagnostics).</param>
 /// <param name="Visibility">Whether other files may use it.</param>
-internal sealed record TypeSpec(string FullName, string CSharpName, ProtoTypeKind Kind, SourceSpan Span, TypeVisibility Visibility = TypeVisibility.Exported);
+/// <param name="ExtensionRanges">For a message, the field numbers its <c>extensions</c> statements open to extensions.</param>
+/// <param name="EnumValues">For an enum, the names of its values (for option values and defaults).</param>
+internal sealed record TypeSpec(
+    string FullName,
+    string CSharpName,
+    ProtoTypeKind Kind,
+    SourceSpan Span,
+    TypeVisibility Visibility = TypeVisibility.Exported,
+    EquatableArray<ExtensionRangeSpec> ExtensionRanges = default,
+    EquatableArray<string> EnumValues = default,
+    EquatableArray<MessageFieldSpec> Fields = default);
+
+/// <summary>A field of a message, for the values of message-typed options (<c>{ get: "/v1" }</c>, <c>(opt).limits.rps = 5</c>).</summary>
+/// <param name="Name">The field name; for a group, the group's type name is accepted in text format too.</param>
+/// <param name="TypeName">The type as written (a scalar, a type name; for a map <c>map&lt;K, V&gt;</c>).</param>
+/// <param name="GroupName">For a group, its type name.</param>
+/// <remarks>The type is looked up from the field's full name: the message's full name, a dot and <see cref="Name"/>.</remarks>
+internal sealed record MessageFieldSpec(string Name, string TypeName, string? GroupName = null);
+
+/// <summary>An inclusive range of extension numbers.</summary>
+internal readonly record struct ExtensionRangeSpec(long From, long To);
+
+/// <summary>An extension: a field declared in an <c>extend</c> block.</summary>
+/// <param name="FullName">Its full name, e.g. <c>acme.annotations.owner</c>.</param>
+/// <param name="Extendee">The extended message as written.</param>
+/// <param name="Scope">The full name the extendee and the type are looked up from (the extension's own).</param>
+/// <param name="TypeName">The field type as written (a scalar, a type name, or a group's name).</param>
+/// <param name="Repeated">Whether it is repeated.</param>
+/// <param name="Number">Its field number.</param>
+/// <param name="NumberSpan">The span of the number.</param>
+internal sealed record ExtensionSpec(string FullName, string Extendee, string Scope, string TypeName, bool Repeated, long Number, SourceSpan NumberSpan);
+
+/// <summary>An option whose name has an extension part: <c>(acme.owner)</c>, <c>(acme.limits).rps</c>, <c>features.(pb.cpp).x</c>.</summary>
+/// <param name="Name">The name as written (normalised).</param>
+/// <param name="Extension">The extension part, without parentheses (<c>acme.owner</c>, or <c>.acme.owner</c> when fully qualified).</param>
+/// <param name="IsLast">Whether the extension is the last part of the name (then the value is the extension's own).</param>
+/// <param name="OptionsMessage">The message the extension must extend: <c>google.protobuf.FileOptions</c>, ... or <c>google.protobuf.FeatureSet</c>.</param>
+/// <param name="Scope">The full name the extension is looked up from.</param>
+/// <param name="Kind">The kind of the value.</param>
+/// <param name="Value">The value as the parser read it.</param>
+/// <param name="Span">The span of the whole option.</param>
+internal sealed record CustomOptionSpec(string Name, string Extension, bool IsLast, string OptionsMessage, string Scope, OptionValueKind Kind, string Value, SourceSpan Span);
 
 /// <summary>A service.</summary>
 internal sealed record ServiceSpec(string Name, string FullName, string? Comment, SourceSpan NameSpan, EquatableArray<RpcSpec> Rpcs);
@@ -75,7 +122,11 @@ internal sealed record RpcSpec(string Name, string? Comment, SourceSpan NameSpan
 /// <param name="Context">Where it is named, for the message: <c>field 'price' of message 'shop.Line'</c>.</param>
 /// <param name="IsExtendee">Whether it is the message of an <c>extend</c> (which must be a message, not an enum).</param>
 /// <param name="Span">The span of the name.</param>
-internal sealed record FieldTypeSpec(string Name, string Scope, string Context, bool IsExtendee, SourceSpan Span);
+/// <param name="Default">The field's <c>[default = ...]</c>, if any, to check against the type once it is resolved.</param>
+internal sealed record FieldTypeSpec(string Name, string Scope, string Context, bool IsExtendee, SourceSpan Span, DefaultValueSpec? Default = null);
+
+/// <summary>A <c>[default = ...]</c> value as the parser read it.</summary>
+internal sealed record DefaultValueSpec(OptionValueKind Kind, string Value, SourceSpan Span);
 
 /// <summary>A type reference as written in the .proto (<c>Foo</c>, <c>a.Foo</c>, <c>.pkg.Foo</c>).</summary>
 internal sealed record TypeReferenceSpec(string Name, bool Streaming, SourceSpan Span);

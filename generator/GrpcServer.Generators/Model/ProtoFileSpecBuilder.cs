@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using GrpcServer.Generators.Diagnostics;
 using GrpcServer.Generators.Helpers;
@@ -15,11 +16,22 @@ internal static class ProtoFileSpecBuilder
         var file = result.File;
         var diagnostics = new List<DiagnosticInfo>();
         var hasSyntaxErrors = false;
-        foreach (var error in result.Errors)
+        var declarations = ProtoDeclarations.Of(file);
+        foreach (var error in ProtoError.SortByPosition(result.Errors.Concat(ProtoValidator.Validate(file, declarations))))
         {
             hasSyntaxErrors |= error.Kind == ProtoErrorKind.Syntax;
-            var descriptor = error.Kind == ProtoErrorKind.Syntax ? DiagnosticDescriptors.ProtoSyntaxError : DiagnosticDescriptors.InvalidProtoDeclaration;
-            diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, input.Path, error.Span, error.Message));
+            diagnostics.Add(error.Kind switch
+            {
+                ProtoErrorKind.Syntax => DiagnosticInfo.Create(DiagnosticDescriptors.ProtoSyntaxError.Id, input.Path, error.Span, error.Message),
+                ProtoErrorKind.DuplicateName => DiagnosticInfo.Create(
+                    DiagnosticDescriptors.DuplicateName.Key(),
+                    input.Path,
+                    error.Span,
+                    error.Message,
+                    error.FirstDeclaration?.What ?? string.Empty,
+                    (error.FirstDeclaration?.Line ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                _ => DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProtoDeclaration.Id, input.Path, error.Span, error.Message),
+            });
         }
 
         var package = file.Package ?? string.Empty;
@@ -33,18 +45,11 @@ internal static class ProtoFileSpecBuilder
         }
 
         var @namespace = CSharpNaming.GetNamespace(package, csharpNamespace);
-        var context = new BuildContext(input.Path, package, @namespace, GetDefaultVisibility(file), diagnostics);
-        if (package.Length > 0)
-        {
-            var prefix = string.Empty;
-            foreach (var part in package.Split('.'))
-            {
-                prefix = prefix.Length == 0 ? part : prefix + "." + part;
-                context.Declared[prefix] = new Declaration("a package", file.PackageSpan ?? default);
-            }
-        }
+        // A name declared twice is the validator's to report; the spec keeps the first declaration of each.
+        var context = new BuildContext(package, @namespace, GetDefaultVisibility(file), ProtoDeclarations.Firsts(declarations));
 
         var prefixForTypes = package.Length == 0 ? string.Empty : package + ".";
+        AddOptions(context, file.Options, OptionTarget.File, prefixForTypes + "_");
         foreach (var message in file.Messages)
         {
             AddMessage(context, message, prefixForTypes, topLevel: true);
@@ -65,6 +70,7 @@ internal static class ProtoFileSpecBuilder
         {
             var fullName = prefixForTypes + service.Name;
             context.Declare(fullName, "a service", service.NameSpan);
+            AddOptions(context, service.Options, OptionTarget.Service, fullName + "._");
             var rpcs = new List<RpcSpec>();
             foreach (var rpc in service.Rpcs)
             {
@@ -72,6 +78,8 @@ internal static class ProtoFileSpecBuilder
                 {
                     continue;
                 }
+
+                AddOptions(context, rpc.Options, OptionTarget.Method, fullName + "." + rpc.Name + "._");
 
                 rpcs.Add(new RpcSpec(
                     rpc.Name,
@@ -103,7 +111,42 @@ internal static class ProtoFileSpecBuilder
             context.EnumValues.ToEquatableArray(),
             context.TypeReferences.ToEquatableArray(),
             context.MapEntries.ToEquatableArray(),
-            diagnostics.ToEquatableArray());
+            diagnostics.ToEquatableArray(),
+            file.Edition is not null ? "editions" : file.Syntax ?? "proto2",
+            context.Extensions.ToEquatableArray(),
+            context.CustomOptions.ToEquatableArray());
+    }
+
+    /// <summary>Records the options of one element whose names have an extension part, for the resolver to look up.</summary>
+    private static void AddOptions(BuildContext context, List<OptionNode> options, OptionTarget target, string scope)
+    {
+        foreach (var option in options)
+        {
+            if (option.Name.IndexOf('(') < 0)
+            {
+                continue;
+            }
+
+            var parts = ProtoValidator.SplitOptionName(option.Name);
+            var index = parts[0].StartsWith("(", System.StringComparison.Ordinal) ? 0
+                : parts.Count > 1 && parts[0] == "features" && parts[1].StartsWith("(", System.StringComparison.Ordinal) ? 1
+                : -1;
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var extension = parts[index].Substring(1, parts[index].Length - 2);
+            context.CustomOptions.Add(new CustomOptionSpec(
+                option.Name,
+                extension,
+                IsLast: index == parts.Count - 1,
+                index == 0 ? BuiltInOptions.MessageName(target) : "google.protobuf.FeatureSet",
+                scope,
+                option.Kind,
+                option.Value,
+                option.Span));
+        }
     }
 
     /// <summary>
@@ -152,24 +195,42 @@ internal static class ProtoFileSpecBuilder
         var fullName = prefix + message.Name;
         if (context.Declare(fullName, "a message", message.NameSpan))
         {
+            var ranges = new List<ExtensionRangeSpec>();
+            foreach (var range in message.ExtensionRanges)
+            {
+                ranges.Add(new ExtensionRangeSpec(range.From, range.To));
+            }
+
+            var fields = new List<MessageFieldSpec>();
+            foreach (var field in message.Fields)
+            {
+                fields.Add(new MessageFieldSpec(field.Name, field.Group?.Name ?? field.TypeName, field.Group?.Name));
+            }
+
             context.Types.Add(new TypeSpec(
                 fullName,
                 CSharpNaming.GetClassName(fullName, context.Package, context.Namespace),
                 ProtoTypeKind.Message,
                 message.NameSpan,
-                GetVisibility(context, message.Visibility, topLevel)));
+                GetVisibility(context, message.Visibility, topLevel),
+                ranges.ToEquatableArray(),
+                Fields: fields.ToEquatableArray()));
         }
 
         var nestedPrefix = fullName + ".";
+        AddOptions(context, message.Options, OptionTarget.Message, nestedPrefix + "_");
+        AddOptions(context, message.ExtensionRangeOptions, OptionTarget.ExtensionRange, nestedPrefix + "_");
         foreach (var oneof in message.Oneofs)
         {
             context.Declare(nestedPrefix + oneof.Name, "a oneof", oneof.NameSpan);
+            AddOptions(context, oneof.Options, OptionTarget.Oneof, nestedPrefix + oneof.Name + "._");
         }
 
         foreach (var field in message.Fields)
         {
             context.Declare(nestedPrefix + field.Name, "a field", field.NameSpan);
             AddFieldType(context, field, nestedPrefix, $"field '{field.Name}' of message '{fullName}'");
+            AddOptions(context, field.Options, OptionTarget.Field, nestedPrefix + field.Name + "._");
         }
 
         // protoc declares a nested entry message for each map field; it takes the name in the message's scope.
@@ -177,7 +238,7 @@ internal static class ProtoFileSpecBuilder
         {
             if (field.MapKeyType is not null && field.Name.Length > 0)
             {
-                var entry = nestedPrefix + MapEntryName(field.Name);
+                var entry = nestedPrefix + ProtoDeclarations.MapEntryName(field.Name);
                 if (context.Declare(entry, $"the entry type of map field '{field.Name}'", field.NameSpan))
                 {
                     context.MapEntries.Add(entry);
@@ -209,6 +270,18 @@ internal static class ProtoFileSpecBuilder
         {
             context.Declare(prefix + field.Name, "an extension", field.NameSpan);
             AddFieldType(context, field, prefix, $"extension '{field.Name}'");
+            AddOptions(context, field.Options, OptionTarget.Field, prefix + field.Name + "._");
+            if (field.Name.Length > 0)
+            {
+                context.Extensions.Add(new ExtensionSpec(
+                    prefix + field.Name,
+                    extend.Extendee,
+                    prefix + field.Name,
+                    field.MapValueType ?? field.TypeName,
+                    field.Label == FieldLabel.Repeated,
+                    field.Number,
+                    field.NumberSpan));
+            }
         }
 
         foreach (var group in extend.Groups)
@@ -223,7 +296,16 @@ internal static class ProtoFileSpecBuilder
         var type = field.MapKeyType is not null ? field.MapValueType : field.Group is null ? field.TypeName : null;
         if (type is { Length: > 0 } && !ProtoParser.IsScalarType(type) && field.Name.Length > 0)
         {
-            context.TypeReferences.Add(new FieldTypeSpec(type, prefix + field.Name, where, IsExtendee: false, field.TypeSpan));
+            DefaultValueSpec? @default = null;
+            foreach (var option in field.Options)
+            {
+                if (option.Name == "default" && field.MapKeyType is null)
+                {
+                    @default = new DefaultValueSpec(option.Kind, option.Value, option.Span);
+                }
+            }
+
+            context.TypeReferences.Add(new FieldTypeSpec(type, prefix + field.Name, where, IsExtendee: false, field.TypeSpan, @default));
         }
     }
 
@@ -232,46 +314,33 @@ internal static class ProtoFileSpecBuilder
         var fullName = prefix + @enum.Name;
         if (context.Declare(fullName, "an enum", @enum.NameSpan))
         {
+            var names = new List<string>();
+            foreach (var value in @enum.Values)
+            {
+                names.Add(value.Name);
+            }
+
             context.Types.Add(new TypeSpec(
                 fullName,
                 CSharpNaming.GetClassName(fullName, context.Package, context.Namespace),
                 ProtoTypeKind.Enum,
                 @enum.NameSpan,
-                GetVisibility(context, @enum.Visibility, topLevel)));
+                GetVisibility(context, @enum.Visibility, topLevel),
+                EnumValues: names.ToEquatableArray()));
         }
+
+        AddOptions(context, @enum.Options, OptionTarget.Enum, fullName + "._");
 
         // Enum values are scoped beside their enum (C++ style), not inside it.
         foreach (var value in @enum.Values)
         {
+            AddOptions(context, value.Options, OptionTarget.EnumValue, fullName + "." + value.Name + "._");
             if (context.Declare(prefix + value.Name, "an enum value", value.NameSpan))
             {
                 context.EnumValues.Add(prefix + value.Name);
             }
         }
     }
-
-    /// <summary>protoc's <c>MapEntryName</c>: <c>my_labels</c> to <c>MyLabelsEntry</c>.</summary>
-    internal static string MapEntryName(string fieldName)
-    {
-        var builder = new System.Text.StringBuilder(fieldName.Length + 5);
-        var capitalizeNext = true;
-        foreach (var c in fieldName)
-        {
-            if (c == '_')
-            {
-                capitalizeNext = true;
-            }
-            else
-            {
-                builder.Append(capitalizeNext && c is >= 'a' and <= 'z' ? (char)(c - 'a' + 'A') : c);
-                capitalizeNext = false;
-            }
-        }
-
-        return builder.Append("Entry").ToString();
-    }
-
-    private readonly record struct Declaration(string What, SourceSpan Span);
 
     private enum DefaultVisibility
     {
@@ -282,24 +351,21 @@ internal static class ProtoFileSpecBuilder
 
     private sealed class BuildContext
     {
-        public BuildContext(string path, string package, string @namespace, DefaultVisibility defaultVisibility, List<DiagnosticInfo> diagnostics)
+        private readonly HashSet<(string FullName, int Offset)> _firsts;
+
+        public BuildContext(string package, string @namespace, DefaultVisibility defaultVisibility, HashSet<(string FullName, int Offset)> firsts)
         {
-            Path = path;
             Package = package;
             Namespace = @namespace;
             DefaultVisibility = defaultVisibility;
-            Diagnostics = diagnostics;
+            _firsts = firsts;
         }
 
         public DefaultVisibility DefaultVisibility { get; }
 
-        public string Path { get; }
-
         public string Package { get; }
 
         public string Namespace { get; }
-
-        public List<DiagnosticInfo> Diagnostics { get; }
 
         public List<TypeSpec> Types { get; } = new();
 
@@ -309,24 +375,11 @@ internal static class ProtoFileSpecBuilder
 
         public List<FieldTypeSpec> TypeReferences { get; } = new();
 
-        public Dictionary<string, Declaration> Declared { get; } = new(System.StringComparer.Ordinal);
+        public List<ExtensionSpec> Extensions { get; } = new();
 
-        /// <summary>Records a declaration; reports and returns <c>false</c> when the name is taken.</summary>
-        public bool Declare(string fullName, string what, SourceSpan span)
-        {
-            if (Declared.TryGetValue(fullName, out var existing))
-            {
-                Diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.DuplicateName.Id,
-                    Path,
-                    span,
-                    fullName,
-                    $"as {existing.What} at line {(existing.Span.Start.Line + 1).ToString(CultureInfo.InvariantCulture)}"));
-                return false;
-            }
+        public List<CustomOptionSpec> CustomOptions { get; } = new();
 
-            Declared.Add(fullName, new Declaration(what, span));
-            return true;
-        }
+        /// <summary>Whether this is the first declaration of <paramref name="fullName"/> in the file (the one the spec keeps).</summary>
+        public bool Declare(string fullName, string what, SourceSpan span) => _firsts.Contains((fullName, span.Start.Offset));
     }
 }

@@ -14,9 +14,14 @@ internal sealed class ProtoFileNode
     /// <summary>The edition (e.g. <c>2023</c>) of an editions file, else <c>null</c>.</summary>
     public string? Edition { get; set; }
 
-    public string? Package { get; set; }
+    /// <summary>The package of the first <c>package</c> statement, or <c>null</c>.</summary>
+    public string? Package => Packages.Count > 0 ? Packages[0].Name : null;
 
-    public SourceSpan? PackageSpan { get; set; }
+    /// <summary>The span of the first package name.</summary>
+    public SourceSpan? PackageSpan => Packages.Count > 0 ? Packages[0].NameSpan : null;
+
+    /// <summary>Every <c>package</c> statement, in order (a file may have only one; the validator reports the others).</summary>
+    public List<PackageNode> Packages { get; } = new();
 
     public List<ImportNode> Imports { get; } = new();
 
@@ -29,6 +34,37 @@ internal sealed class ProtoFileNode
     public List<ServiceNode> Services { get; } = new();
 
     public List<ExtendNode> Extends { get; } = new();
+}
+
+/// <summary>A <c>package</c> statement: the name, and the span from the keyword to the name.</summary>
+internal readonly record struct PackageNode(string Name, SourceSpan NameSpan, SourceSpan StatementSpan);
+
+/// <summary>
+/// An integer literal as written, with its sign. The parser reads any literal; whether it fits where it is written
+/// (an int32 enum value, a field number) is for the validator to say.
+/// </summary>
+/// <param name="Text">The literal as written, with a leading <c>-</c> when negative.</param>
+/// <param name="Negative">Whether a <c>-</c> precedes it.</param>
+/// <param name="Magnitude">The value without its sign, when <paramref name="TooLarge"/> is false.</param>
+/// <param name="TooLarge">Whether the digits do not fit 64 bits.</param>
+/// <param name="Span">From the sign (if any) to the last digit.</param>
+internal readonly record struct IntegerLiteral(string Text, bool Negative, ulong Magnitude, bool TooLarge, SourceSpan Span)
+{
+    /// <summary>Whether the value lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public bool Fits(long min, long max) => !TooLarge && Value >= min && Value <= max;
+
+    private decimal Value => Negative ? -(decimal)Magnitude : Magnitude;
+
+    /// <summary>The value, or the nearer of <paramref name="min"/> and <paramref name="max"/> when it does not fit 64 bits or the range.</summary>
+    public long Clamp(long min, long max)
+    {
+        if (TooLarge)
+        {
+            return Negative ? min : max;
+        }
+
+        return Value < min ? min : Value > max ? max : (long)Value;
+    }
 }
 
 internal enum ImportKind
@@ -114,10 +150,16 @@ internal sealed class FieldNode
 
     public SourceSpan NameSpan { get; set; }
 
-    /// <summary>The field number, or <c>-1</c> when it could not be read.</summary>
+    /// <summary>The field number (clamped to 64 bits), or <c>0</c> when it could not be read.</summary>
     public long Number { get; set; }
 
     public SourceSpan NumberSpan { get; set; }
+
+    /// <summary>The number as written.</summary>
+    public IntegerLiteral NumberLiteral { get; set; }
+
+    /// <summary>Whether the field is declared in a <c>oneof</c>.</summary>
+    public bool InOneof { get; set; }
 
     public string? MapKeyType { get; set; }
 
@@ -148,8 +190,12 @@ internal sealed class OneofNode
     public List<OptionNode> Options { get; } = new();
 }
 
-/// <summary>A range <c>from to to</c> (inclusive) of field numbers or enum values; <c>max</c> is <see cref="long.MaxValue"/>.</summary>
-internal readonly record struct NumberRange(long From, long To, SourceSpan Span);
+/// <summary>
+/// A range <c>from to to</c> (inclusive) of field numbers or enum values, clamped to what the context allows
+/// (<c>max</c> is its largest value); <paramref name="FromLiteral"/> and <paramref name="ToLiteral"/> are the
+/// numbers as written (<paramref name="ToLiteral"/> is <c>null</c> for a single number or <c>max</c>).
+/// </summary>
+internal readonly record struct NumberRange(long From, long To, SourceSpan Span, IntegerLiteral FromLiteral = default, IntegerLiteral? ToLiteral = null);
 
 internal sealed class ExtendNode
 {
@@ -212,6 +258,9 @@ internal sealed class MessageNode
 
     public List<NumberRange> ExtensionRanges { get; } = new();
 
+    /// <summary>The options written after extension ranges (<c>extensions 1 to 9 [declaration = {...}];</c>): <c>ExtensionRangeOptions</c>.</summary>
+    public List<OptionNode> ExtensionRangeOptions { get; } = new();
+
     public List<NumberRange> ReservedRanges { get; } = new();
 
     public List<string> ReservedNames { get; } = new();
@@ -221,20 +270,26 @@ internal sealed class MessageNode
 
 internal sealed class EnumValueNode
 {
-    public EnumValueNode(string name, SourceSpan nameSpan, long number)
+    public EnumValueNode(string name, SourceSpan nameSpan, IntegerLiteral number)
     {
         Name = name;
         NameSpan = nameSpan;
-        Number = number;
+        NumberLiteral = number;
+        Number = number.Clamp(int.MinValue, int.MaxValue);
+        NumberSpan = number.Span;
     }
 
     public string Name { get; }
 
     public SourceSpan NameSpan { get; }
 
+    /// <summary>The number, clamped to the int32 range.</summary>
     public long Number { get; }
 
-    public SourceSpan NumberSpan { get; init; }
+    public SourceSpan NumberSpan { get; }
+
+    /// <summary>The number as written.</summary>
+    public IntegerLiteral NumberLiteral { get; }
 
     public List<OptionNode> Options { get; } = new();
 }

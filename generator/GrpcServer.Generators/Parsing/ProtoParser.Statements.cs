@@ -6,6 +6,8 @@ internal sealed partial class ProtoParser
 {
     internal const long MaxFieldNumber = 536_870_911;
 
+    private const string ExpectedDeclaration = "a declaration (syntax, edition, package, import, option, message, enum, service or extend)";
+
     // ---- file ----
 
     private ProtoFileNode ParseFile()
@@ -15,11 +17,7 @@ internal sealed partial class ProtoParser
         while (!AtEnd)
         {
             var start = _index;
-            try
-            {
-                ParseTopLevelStatement(file, first);
-            }
-            catch (StatementAbort)
+            if (!ParseTopLevelStatement(file, first))
             {
                 SkipStatement();
             }
@@ -36,85 +34,87 @@ internal sealed partial class ProtoParser
         return file;
     }
 
-    private void ParseTopLevelStatement(ProtoFileNode file, bool first)
+    private bool ParseTopLevelStatement(ProtoFileNode file, bool first)
     {
         var token = Current;
         if (token.IsSymbol(';'))
         {
             Next();
-            return;
+            return true;
         }
 
         if (token.Kind != TokenKind.Identifier)
         {
-            if (token.IsSymbol('}'))
-            {
-                return;
-            }
-
-            throw Fail("a declaration (syntax, edition, package, import, option, message, enum, service or extend)");
+            return token.IsSymbol('}') || Fail(ExpectedDeclaration);
         }
 
         switch (token.Text)
         {
             case "syntax":
             case "edition":
-                ParseSyntaxOrEdition(file, first);
-                return;
+                return ParseSyntaxOrEdition(file, first);
             case "package":
-                ParsePackage(file);
-                return;
+                return ParsePackage(file);
             case "import":
-                ParseImport(file);
-                return;
+                return ParseImport(file);
             case "option":
-                ParseOptionStatement(file.Options);
-                return;
+                return ParseOptionStatement(file.Options);
             case "message":
-                file.Messages.Add(ParseMessage());
-                return;
+                return Add(file.Messages, ParseMessage());
             case "enum":
-                file.Enums.Add(ParseEnum());
-                return;
+                return Add(file.Enums, ParseEnum());
             case "service":
-                file.Services.Add(ParseService());
-                return;
+                return Add(file.Services, ParseService());
             case "extend":
-                file.Extends.Add(ParseExtend());
-                return;
+                return Add(file.Extends, ParseExtend());
             case "export":
             case "local":
-                if (TryParseVisibleDeclaration(file.Messages, file.Enums))
+                if (TryParseVisibleDeclaration(file.Messages, file.Enums, out var parsed))
                 {
-                    return;
+                    return parsed;
                 }
 
                 if (_visibilityKeywords || (PeekToken(1).Kind == TokenKind.Identifier && PeekToken(2).Kind == TokenKind.Identifier))
                 {
-                    throw MisplacedVisibility();
+                    return MisplacedVisibility();
                 }
 
-                throw Fail("a declaration (syntax, edition, package, import, option, message, enum, service or extend)");
+                return Fail(ExpectedDeclaration);
             default:
-                throw Fail("a declaration (syntax, edition, package, import, option, message, enum, service or extend)");
+                return Fail(ExpectedDeclaration);
         }
     }
 
-    /// <summary>
-    /// Reads <c>export message ...</c>, <c>local enum ...</c> (edition 2024) when the current
-    /// token starts one; <c>export</c> and <c>local</c> are names everywhere else.
-    /// </summary>
-    private StatementAbort MisplacedVisibility()
+    /// <summary>Adds a parsed node; <c>false</c> (the statement failed) when there is none.</summary>
+    private static bool Add<T>(List<T> list, T? node)
+        where T : class
+    {
+        if (node is null)
+        {
+            return false;
+        }
+
+        list.Add(node);
+        return true;
+    }
+
+    /// <summary>Reports <c>export</c> or <c>local</c> before something that is not a message or an enum.</summary>
+    private bool MisplacedVisibility()
     {
         var next = PeekToken(1);
         AddError(
             $"the visibility modifier '{Current.Text}' applies only to 'message' and 'enum'" + (next.Kind == TokenKind.Identifier ? $", not to '{next.Text}'" : $", found {next.Describe()} after it"),
             Current.Span);
-        return new StatementAbort();
+        return false;
     }
 
-    private bool TryParseVisibleDeclaration(List<MessageNode> messages, List<EnumNode> enums)
+    /// <summary>
+    /// Reads <c>export message ...</c>, <c>local enum ...</c> (edition 2024) when the current
+    /// token starts one (then <paramref name="parsed"/> says whether it parsed); <c>export</c> and <c>local</c> are names everywhere else.
+    /// </summary>
+    private bool TryParseVisibleDeclaration(List<MessageNode> messages, List<EnumNode> enums, out bool parsed)
     {
+        parsed = false;
         var modifier = Current;
         var keyword = PeekToken(1);
         if (!(modifier.IsIdentifier("export") || modifier.IsIdentifier("local")) ||
@@ -129,24 +129,32 @@ internal sealed partial class ProtoParser
         if (keyword.IsIdentifier("message"))
         {
             var message = ParseMessage();
-            message.Visibility = visibility;
-            message.VisibilitySpan = modifier.Span;
-            message.Comment ??= modifier.LeadingComment;
-            messages.Add(message);
+            if (message is not null)
+            {
+                message.Visibility = visibility;
+                message.VisibilitySpan = modifier.Span;
+                message.Comment ??= modifier.LeadingComment;
+                messages.Add(message);
+                parsed = true;
+            }
         }
         else
         {
             var @enum = ParseEnum();
-            @enum.Visibility = visibility;
-            @enum.VisibilitySpan = modifier.Span;
-            @enum.Comment ??= modifier.LeadingComment;
-            enums.Add(@enum);
+            if (@enum is not null)
+            {
+                @enum.Visibility = visibility;
+                @enum.VisibilitySpan = modifier.Span;
+                @enum.Comment ??= modifier.LeadingComment;
+                enums.Add(@enum);
+                parsed = true;
+            }
         }
 
         return true;
     }
 
-    private void ParseSyntaxOrEdition(ProtoFileNode file, bool first)
+    private bool ParseSyntaxOrEdition(ProtoFileNode file, bool first)
     {
         var keyword = Next();
         if (!first || file.Syntax is not null || file.Edition is not null)
@@ -154,10 +162,14 @@ internal sealed partial class ProtoParser
             AddError($"the '{keyword.Text}' statement must be the first statement of the file", keyword.Span);
         }
 
-        Expect('=', $"after '{keyword.Text}'");
+        if (!Expect('=', $"after '{keyword.Text}'"))
+        {
+            return false;
+        }
+
         if (Current.Kind != TokenKind.String)
         {
-            throw Fail(keyword.Text == "syntax" ? "\"proto2\" or \"proto3\" after 'syntax ='" : "an edition string such as \"2023\" after 'edition ='");
+            return Fail(keyword.Text == "syntax" ? "\"proto2\" or \"proto3\" after 'syntax ='" : "an edition string such as \"2023\" after 'edition ='");
         }
 
         var value = ParseStrings(out var span);
@@ -186,83 +198,78 @@ internal sealed partial class ProtoParser
             AddError($"unsupported edition \"{value}\"; expected \"2023\" or \"2024\"", span);
         }
 
-        ExpectSemicolon($"after the {keyword.Text} statement");
+        return ExpectSemicolon($"after the {keyword.Text} statement");
     }
 
-    private void ParsePackage(ProtoFileNode file)
+    private bool ParsePackage(ProtoFileNode file)
     {
         var keyword = Next();
-        var name = ParseFullIdentifier("a package name after 'package'", out var span);
-        if (file.Package is not null)
+        if (!ParseFullIdentifier("a package name after 'package'", out var name, out var span))
         {
-            AddSemanticError($"the file already declares package '{file.Package}'; a file has at most one package statement", keyword.Span.Union(span));
-        }
-        else
-        {
-            file.Package = name;
-            file.PackageSpan = span;
+            return false;
         }
 
-        ExpectSemicolon($"after package '{name}'");
+        file.Packages.Add(new PackageNode(name, span, keyword.Span.Union(span)));
+        return ExpectSemicolon($"after package '{name}'");
     }
 
-    private void ParseImport(ProtoFileNode file)
+    private bool ParseImport(ProtoFileNode file)
     {
         Next();
         var kind = ImportKind.Plain;
         if (Current.Kind == TokenKind.Identifier)
         {
-            kind = Current.Text switch
+            switch (Current.Text)
             {
-                "public" => ImportKind.Public,
-                "weak" => ImportKind.Weak,
-                "option" => ImportKind.Option,
-                _ => throw Fail("a file name string, 'public' or 'weak' after 'import'"),
-            };
+                case "public":
+                    kind = ImportKind.Public;
+                    break;
+                case "weak":
+                    kind = ImportKind.Weak;
+                    break;
+                case "option":
+                    kind = ImportKind.Option;
+                    break;
+                default:
+                    return Fail("a file name string, 'public' or 'weak' after 'import'");
+            }
+
             Next();
         }
 
         if (Current.Kind != TokenKind.String)
         {
-            throw Fail("the imported file name as a string, e.g. \"other.proto\"");
+            return Fail("the imported file name as a string, e.g. \"other.proto\"");
         }
 
         var path = ParseStrings(out var span);
         file.Imports.Add(new ImportNode(path, kind, span));
-        ExpectSemicolon($"after import \"{path}\"");
+        return ExpectSemicolon($"after import \"{path}\"");
     }
 
     // ---- messages ----
 
-    private MessageNode ParseMessage()
+    private MessageNode? ParseMessage()
     {
         var keyword = Next();
-        var name = ExpectIdentifier("a message name after 'message'");
+        if (!ExpectIdentifier("a message name after 'message'", out var name))
+        {
+            return null;
+        }
+
         var message = new MessageNode(name.Text, name.Span) { Comment = keyword.LeadingComment };
-        Expect('{', $"after message name '{name.Text}'");
-        ParseMessageBody(message, $"message '{name.Text}'");
-        return message;
+        return Expect('{', $"after message name '{name.Text}'") && ParseMessageBody(message, $"message '{name.Text}'") ? message : null;
     }
 
-    private void ParseMessageBody(MessageNode message, string what)
-    {
-        EnterNesting();
-        try
-        {
-            ParseBlock(what, () => ParseMessageStatement(message));
-        }
-        finally
-        {
-            ExitNesting();
-        }
-    }
+    private bool ParseMessageBody(MessageNode message, string what) =>
+        ParseNestedBlock(what, () => ParseMessageStatement(message));
 
-    private void ParseMessageStatement(MessageNode message)
+    private bool ParseMessageStatement(MessageNode message)
     {
         var token = Current;
         if (TryConsume(';'))
         {
-            return;
+            return true;
         }
 
         if (token.Kind == TokenKind.Identifier)
@@ -270,82 +277,72 @@ internal sealed partial class ProtoParser
             switch (token.Text)
             {
                 case "message":
-                    message.Messages.Add(ParseMessage());
-                    return;
+                    return Add(message.Messages, ParseMessage());
                 case "enum":
-                    message.Enums.Add(ParseEnum());
-                    return;
+                    return Add(message.Enums, ParseEnum());
                 case "option":
-                    ParseOptionStatement(message.Options);
-                    return;
+                    return ParseOptionStatement(message.Options);
                 case "oneof":
-                    ParseOneof(message);
-                    return;
+                    return ParseOneof(message);
                 case "extend":
-                    message.Extends.Add(ParseExtend());
-                    return;
+                    return Add(message.Extends, ParseExtend());
                 case "extensions":
                     Next();
-                    ParseRanges(message.ExtensionRanges, "extensions", MaxFieldNumber);
-                    ParseBracketOptions(message.Options);
-                    ExpectSemicolon("after the extension ranges");
-                    return;
+                    return ParseRanges(message.ExtensionRanges, "extensions", MaxFieldNumber) &&
+                        ParseBracketOptions(message.ExtensionRangeOptions) &&
+                        ExpectSemicolon("after the extension ranges");
                 case "reserved":
                     Next();
-                    ParseReserved(message.ReservedRanges, message.ReservedNames, MaxFieldNumber);
-                    return;
+                    return ParseReserved(message.ReservedRanges, message.ReservedNames, MaxFieldNumber);
                 case "export":
                 case "local":
-                    if (TryParseVisibleDeclaration(message.Messages, message.Enums))
+                    if (TryParseVisibleDeclaration(message.Messages, message.Enums, out var parsed))
                     {
-                        return;
+                        return parsed;
                     }
 
                     if (_visibilityKeywords)
                     {
                         // From edition 2024 these are keywords here: a field of a type named 'local' needs a qualified name.
-                        throw MisplacedVisibility();
+                        return MisplacedVisibility();
                     }
 
                     break;
             }
         }
 
-        message.Fields.Add(ParseField(message.Messages, inOneof: false));
+        return Add(message.Fields, ParseField(message.Messages, inOneof: false));
     }
 
-    private void ParseOneof(MessageNode message)
+    private bool ParseOneof(MessageNode message)
     {
         Next();
-        var name = ExpectIdentifier("a oneof name after 'oneof'");
+        if (!ExpectIdentifier("a oneof name after 'oneof'", out var name))
+        {
+            return false;
+        }
+
         var oneof = new OneofNode(name.Text, name.Span);
         message.Oneofs.Add(oneof);
-        Expect('{', $"after oneof name '{name.Text}'");
-        EnterNesting();
-        try
-        {
-            ParseBlock($"oneof '{name.Text}'", () =>
+        return Expect('{', $"after oneof name '{name.Text}'") &&
+            ParseNestedBlock($"oneof '{name.Text}'", () =>
             {
-                if (TryConsume(';'))
-                {
-                    return;
-                }
-
+                // As in protoc, an empty statement (';') is allowed in a message, an enum and a service, not here.
                 if (Current.IsIdentifier("option"))
                 {
-                    ParseOptionStatement(oneof.Options);
-                    return;
+                    return ParseOptionStatement(oneof.Options);
                 }
 
                 var field = ParseField(message.Messages, inOneof: true);
+                if (field is null)
+                {
+                    return false;
+                }
+
                 oneof.Fields.Add(field);
                 message.Fields.Add(field);
+                return true;
             });
-        }
-        finally
-        {
-            ExitNesting();
-        }
     }
 
     /// <summary>
@@ -353,10 +350,10 @@ internal sealed partial class ProtoParser
     /// <c>map&lt;K, V&gt; name = number;</c> or a group <c>[label] group Name = number { ... }</c>
     /// (whose message is added to <paramref name="nestedMessages"/>).
     /// </summary>
-    private FieldNode ParseField(List<MessageNode> nestedMessages, bool inOneof)
+    private FieldNode? ParseField(List<MessageNode> nestedMessages, bool inOneof)
     {
         var first = Current;
-        var field = new FieldNode { Comment = first.LeadingComment };
+        var field = new FieldNode { Comment = first.LeadingComment, InOneof = inOneof };
         if (Current.Kind == TokenKind.Identifier && (PeekToken(1).Kind == TokenKind.Identifier || PeekToken(1).IsSymbol('.')))
         {
             var label = Current.Text switch
@@ -368,11 +365,6 @@ internal sealed partial class ProtoParser
             };
             if (label != FieldLabel.None)
             {
-                if (inOneof)
-                {
-                    AddSemanticError($"fields in a oneof take no label; remove '{Current.Text}'", Current.Span);
-                }
-
                 field.Label = label;
                 field.LabelSpan = Current.Span;
                 Next();
@@ -383,87 +375,101 @@ internal sealed partial class ProtoParser
         {
             var mapToken = Next();
             Next();
-            field.MapKeyType = ParseTypeName("a map key type after 'map<'", out _);
-            Expect(',', "between the key and value types of the map");
-            field.MapValueType = ParseTypeName("a map value type", out _);
-            var close = Expect('>', "to close the map type");
-            field.TypeName = $"map<{field.MapKeyType}, {field.MapValueType}>";
-            field.TypeSpan = mapToken.Span.Union(close.Span);
-            if (field.Label != FieldLabel.None)
+            if (!ParseTypeName("a map key type after 'map<'", out var keyType, out _) ||
+                !Expect(',', "between the key and value types of the map") ||
+                !ParseTypeName("a map value type", out var valueType, out _) ||
+                !Expect('>', "to close the map type", out var close))
             {
-                AddSemanticError("map fields take no label (they are always repeated)", first.Span);
+                return null;
             }
+
+            field.MapKeyType = keyType;
+            field.MapValueType = valueType;
+            field.TypeName = $"map<{keyType}, {valueType}>";
+            field.TypeSpan = mapToken.Span.Union(close.Span);
         }
         else if (Current.IsIdentifier("group") && PeekToken(1).Kind == TokenKind.Identifier && PeekToken(2).IsSymbol('='))
         {
-            ParseGroup(field, nestedMessages);
-            return field;
+            return ParseGroup(field, nestedMessages) ? field : null;
         }
         else
         {
-            field.TypeName = ParseTypeName("a field type (e.g. 'string', 'int32' or a message name) or a declaration", out var typeSpan);
+            if (!ParseTypeName("a field type (e.g. 'string', 'int32' or a message name) or a declaration", out var typeName, out var typeSpan))
+            {
+                return null;
+            }
+
+            field.TypeName = typeName;
             field.TypeSpan = typeSpan;
         }
 
-        var name = ExpectIdentifier($"a field name after type '{field.TypeName}'");
+        if (!ExpectIdentifier($"a field name after type '{field.TypeName}'", out var name))
+        {
+            return null;
+        }
+
         field.Name = name.Text;
         field.NameSpan = name.Span;
-        Expect('=', $"after field name '{name.Text}'");
-        var numberStart = Current.Span;
-        field.Number = ParseFieldNumber($"field '{name.Text}'");
-        field.NumberSpan = numberStart.Union(Previous.Span);
-        ParseBracketOptions(field.Options);
-        ExpectSemicolon($"after field '{name.Text}'");
-        return field;
+        return Expect('=', $"after field name '{name.Text}'") &&
+            ParseFieldNumber(field, $"field '{name.Text}'") &&
+            ParseBracketOptions(field.Options) &&
+            ExpectSemicolon($"after field '{name.Text}'")
+            ? field
+            : null;
     }
 
-    private void ParseGroup(FieldNode field, List<MessageNode> nestedMessages)
+    private bool ParseGroup(FieldNode field, List<MessageNode> nestedMessages)
     {
         var keyword = Next();
         var name = Next();
-        if (!(name.Text[0] is >= 'A' and <= 'Z'))
-        {
-            AddSemanticError($"group name '{name.Text}' must start with a capital letter", name.Span);
-        }
-
         Next();
         field.TypeName = name.Text;
         field.TypeSpan = name.Span;
         field.Name = name.Text.ToLowerInvariant();
         field.NameSpan = name.Span;
-        var numberStart = Current.Span;
-        field.Number = ParseFieldNumber($"group '{name.Text}'");
-        field.NumberSpan = numberStart.Union(Previous.Span);
-        ParseBracketOptions(field.Options);
+        if (!ParseFieldNumber(field, $"group '{name.Text}'") || !ParseBracketOptions(field.Options))
+        {
+            return false;
+        }
+
         var group = new MessageNode(name.Text, name.Span) { Comment = keyword.LeadingComment };
-        Expect('{', $"to open the body of group '{name.Text}'");
+        if (!Expect('{', $"to open the body of group '{name.Text}'"))
+        {
+            return false;
+        }
+
         nestedMessages.Add(group);
         field.Group = group;
-        ParseMessageBody(group, $"group '{name.Text}'");
+        return ParseMessageBody(group, $"group '{name.Text}'");
     }
 
-    private long ParseFieldNumber(string what)
+    private bool ParseFieldNumber(FieldNode field, string what)
     {
-        var number = ParseSignedInteger($"a field number for {what}", long.MinValue, long.MaxValue, out var span);
-        if (number < 1 || number > MaxFieldNumber)
+        if (!ParseInteger($"a field number for {what}", out var number))
         {
-            AddSemanticError($"the number of {what} must be between 1 and {Invariant(MaxFieldNumber)}, not {Invariant(number)}", span);
-        }
-        else if (number is >= 19_000 and <= 19_999)
-        {
-            AddSemanticError($"the number of {what} is {Invariant(number)}; numbers 19000 to 19999 are reserved for the protobuf implementation", span);
+            return false;
         }
 
-        return number;
+        field.NumberLiteral = number;
+        field.Number = number.Clamp(long.MinValue, long.MaxValue);
+        field.NumberSpan = number.Span;
+        return true;
     }
 
-    /// <summary>Reads <c>a, b to c, d to max</c>.</summary>
-    private void ParseRanges(List<NumberRange> ranges, string what, long max)
+    /// <summary>Reads <c>a, b to c, d to max</c>; <c>max</c> stands for <paramref name="max"/>.</summary>
+    private bool ParseRanges(List<NumberRange> ranges, string what, long max)
     {
         do
         {
-            var from = ParseSignedInteger($"a number in the {what} ranges", -max - 1, max, out var span);
-            var to = from;
+            if (!ParseInteger($"a number in the {what} ranges", out var from))
+            {
+                return false;
+            }
+
+            var span = from.Span;
+            var fromValue = from.Clamp(-max - 1, max);
+            var to = fromValue;
+            IntegerLiteral? toLiteral = null;
             if (TryConsumeIdentifier("to"))
             {
                 if (TryConsumeIdentifier("max"))
@@ -473,23 +479,25 @@ internal sealed partial class ProtoParser
                 }
                 else
                 {
-                    to = ParseSignedInteger($"a number or 'max' after 'to' in the {what} ranges", -max - 1, max, out var toSpan);
-                    span = span.Union(toSpan);
+                    if (!ParseInteger($"a number or 'max' after 'to' in the {what} ranges", out var toNumber))
+                    {
+                        return false;
+                    }
+
+                    toLiteral = toNumber;
+                    to = toNumber.Clamp(-max - 1, max);
+                    span = span.Union(toNumber.Span);
                 }
             }
 
-            if (to < from)
-            {
-                AddSemanticError($"the {what} range {Invariant(from)} to {Invariant(to)} is empty: the end is less than the start", span);
-            }
-
-            ranges.Add(new NumberRange(from, to, span));
+            ranges.Add(new NumberRange(fromValue, to, span, from, toLiteral));
         }
         while (TryConsume(','));
+        return true;
     }
 
     /// <summary>Reads the rest of <c>reserved 1, 2 to 5;</c> or <c>reserved "a", "b";</c> (or, in editions, <c>reserved a, b;</c>).</summary>
-    private void ParseReserved(List<NumberRange> ranges, List<string> names, long max)
+    private bool ParseReserved(List<NumberRange> ranges, List<string> names, long max)
     {
         if (Current.Kind == TokenKind.String || Current.Kind == TokenKind.Identifier)
         {
@@ -499,182 +507,159 @@ internal sealed partial class ProtoParser
                 {
                     names.Add(ParseStrings(out _));
                 }
+                else if (ExpectIdentifier("a reserved name", out var name))
+                {
+                    names.Add(name.Text);
+                }
                 else
                 {
-                    names.Add(ExpectIdentifier("a reserved name").Text);
+                    return false;
                 }
             }
             while (TryConsume(','));
         }
-        else
+        else if (!ParseRanges(ranges, "reserved", max))
         {
-            ParseRanges(ranges, "reserved", max);
+            return false;
         }
 
-        ExpectSemicolon("after the reserved list");
+        return ExpectSemicolon("after the reserved list");
     }
 
     // ---- enums ----
 
-    private EnumNode ParseEnum()
+    private EnumNode? ParseEnum()
     {
         var keyword = Next();
-        var name = ExpectIdentifier("an enum name after 'enum'");
-        var node = new EnumNode(name.Text, name.Span) { Comment = keyword.LeadingComment };
-        Expect('{', $"after enum name '{name.Text}'");
-        EnterNesting();
-        try
+        if (!ExpectIdentifier("an enum name after 'enum'", out var name))
         {
-            ParseBlock($"enum '{name.Text}'", () => ParseEnumStatement(node));
-        }
-        finally
-        {
-            ExitNesting();
+            return null;
         }
 
-        return node;
+        var node = new EnumNode(name.Text, name.Span) { Comment = keyword.LeadingComment };
+        return Expect('{', $"after enum name '{name.Text}'") &&
+            ParseNestedBlock($"enum '{name.Text}'", () => ParseEnumStatement(node))
+            ? node
+            : null;
     }
 
-    private void ParseEnumStatement(EnumNode node)
+    private bool ParseEnumStatement(EnumNode node)
     {
         if (TryConsume(';'))
         {
-            return;
+            return true;
         }
 
         if (Current.IsIdentifier("option") && !PeekToken(1).IsSymbol('='))
         {
-            ParseOptionStatement(node.Options);
-            return;
+            return ParseOptionStatement(node.Options);
         }
 
         if (Current.IsIdentifier("reserved") && !PeekToken(1).IsSymbol('='))
         {
             Next();
-            ParseReserved(node.ReservedRanges, node.ReservedNames, int.MaxValue);
-            return;
+            return ParseReserved(node.ReservedRanges, node.ReservedNames, int.MaxValue);
         }
 
-        var name = ExpectIdentifier($"an enum value name or '}}' in enum '{node.Name}'");
-        Expect('=', $"after enum value '{name.Text}'");
-        var number = ParseSignedInteger($"a number for enum value '{name.Text}'", int.MinValue, int.MaxValue, out var numberSpan);
-        var value = new EnumValueNode(name.Text, name.Span, number) { NumberSpan = numberSpan };
-        ParseBracketOptions(value.Options);
+        if (!ExpectIdentifier($"an enum value name or '}}' in enum '{node.Name}'", out var name) ||
+            !Expect('=', $"after enum value '{name.Text}'") ||
+            !ParseInteger($"a number for enum value '{name.Text}'", out var number))
+        {
+            return false;
+        }
+
+        var value = new EnumValueNode(name.Text, name.Span, number);
+        if (!ParseBracketOptions(value.Options))
+        {
+            return false;
+        }
+
         node.Values.Add(value);
-        ExpectSemicolon($"after enum value '{name.Text}'");
+        return ExpectSemicolon($"after enum value '{name.Text}'");
     }
 
     // ---- extend ----
 
-    private ExtendNode ParseExtend()
+    private ExtendNode? ParseExtend()
     {
         Next();
-        var extendee = ParseTypeName("the name of the message to extend after 'extend'", out var span);
-        var node = new ExtendNode(extendee, span);
-        Expect('{', $"after 'extend {extendee}'");
-        EnterNesting();
-        try
+        if (!ParseTypeName("the name of the message to extend after 'extend'", out var extendee, out var span))
         {
-            ParseBlock($"'extend {extendee}'", () =>
-            {
-                if (!TryConsume(';'))
-                {
-                    node.Fields.Add(ParseField(node.Groups, inOneof: false));
-                }
-            });
-        }
-        finally
-        {
-            ExitNesting();
+            return null;
         }
 
-        return node;
+        // As in protoc, an empty statement (';') is allowed in a message, an enum and a service, not in an extend block.
+        var node = new ExtendNode(extendee, span);
+        return Expect('{', $"after 'extend {extendee}'") &&
+            ParseNestedBlock($"'extend {extendee}'", () => Add(node.Fields, ParseField(node.Groups, inOneof: false)))
+            ? node
+            : null;
     }
 
     // ---- services ----
 
-    private ServiceNode ParseService()
+    private ServiceNode? ParseService()
     {
         var keyword = Next();
-        var name = ExpectIdentifier("a service name after 'service'");
-        var service = new ServiceNode(name.Text, name.Span) { Comment = keyword.LeadingComment };
-        Expect('{', $"after service name '{name.Text}'");
-        EnterNesting();
-        try
+        if (!ExpectIdentifier("a service name after 'service'", out var name))
         {
-            ParseBlock($"service '{name.Text}'", () => ParseServiceStatement(service));
-        }
-        finally
-        {
-            ExitNesting();
+            return null;
         }
 
-        return service;
+        var service = new ServiceNode(name.Text, name.Span) { Comment = keyword.LeadingComment };
+        return Expect('{', $"after service name '{name.Text}'") &&
+            ParseNestedBlock($"service '{name.Text}'", () => ParseServiceStatement(service))
+            ? service
+            : null;
     }
 
-    private void ParseServiceStatement(ServiceNode service)
+    private bool ParseServiceStatement(ServiceNode service)
     {
         if (TryConsume(';'))
         {
-            return;
+            return true;
         }
 
         if (Current.IsIdentifier("option"))
         {
-            ParseOptionStatement(service.Options);
-            return;
+            return ParseOptionStatement(service.Options);
         }
 
         if (!Current.IsIdentifier("rpc"))
         {
-            throw Fail($"'rpc', 'option' or '}}' in service '{service.Name}'");
+            return Fail($"'rpc', 'option' or '}}' in service '{service.Name}'");
         }
 
         var keyword = Next();
-        var name = ExpectIdentifier("an rpc name after 'rpc'");
-        Expect('(', $"after rpc name '{name.Text}'");
-        var request = ParseRpcType($"the request message type of rpc '{name.Text}'");
-        Expect(')', $"after the request type of rpc '{name.Text}'");
-        ExpectKeyword("returns", $"after the request type of rpc '{name.Text}'");
-        Expect('(', $"after 'returns' in rpc '{name.Text}'");
-        var response = ParseRpcType($"the response message type of rpc '{name.Text}'");
-        Expect(')', $"after the response type of rpc '{name.Text}'");
-        var rpc = new RpcNode(name.Text, name.Span, request, response) { Comment = keyword.LeadingComment };
+        if (!ExpectIdentifier("an rpc name after 'rpc'", out var name) ||
+            !Expect('(', $"after rpc name '{name.Text}'") ||
+            !ParseRpcType($"the request message type of rpc '{name.Text}'", out var request) ||
+            !Expect(')', $"after the request type of rpc '{name.Text}'") ||
+            !ExpectKeyword("returns", $"after the request type of rpc '{name.Text}'") ||
+            !Expect('(', $"after 'returns' in rpc '{name.Text}'") ||
+            !ParseRpcType($"the response message type of rpc '{name.Text}'", out var response) ||
+            !Expect(')', $"after the response type of rpc '{name.Text}'"))
+        {
+            return false;
+        }
+
+        var rpc = new RpcNode(name.Text, name.Span, request!, response!) { Comment = keyword.LeadingComment };
         service.Rpcs.Add(rpc);
-        if (TryConsume('{'))
+        if (!TryConsume('{'))
         {
-            EnterNesting();
-            try
-            {
-                ParseBlock($"the options of rpc '{name.Text}'", () =>
-                {
-                    if (TryConsume(';'))
-                    {
-                        return;
-                    }
-
-                    if (!Current.IsIdentifier("option"))
-                    {
-                        throw Fail($"'option' or '}}' in the body of rpc '{name.Text}'");
-                    }
-
-                    ParseOptionStatement(rpc.Options);
-                });
-            }
-            finally
-            {
-                ExitNesting();
-            }
+            return ExpectSemicolon($"or '{{' after rpc '{name.Text}'");
         }
-        else
-        {
-            ExpectSemicolon($"or '{{' after rpc '{name.Text}'");
-        }
+
+        return ParseNestedBlock($"the options of rpc '{name.Text}'", () =>
+            TryConsume(';') ||
+            (Current.IsIdentifier("option") ? ParseOptionStatement(rpc.Options) : Fail($"'option' or '}}' in the body of rpc '{name.Text}'")));
     }
 
-    private RpcTypeNode ParseRpcType(string expected)
+    private bool ParseRpcType(string expected, out RpcTypeNode? type)
     {
         var streaming = false;
+        type = null;
+
         // As in protoc, 'stream' first in the parentheses is always the keyword: '(stream)' lacks
         // a type, and 'stream.Foo' streams '.Foo'. A message named 'stream' is written qualified.
         if (Current.IsIdentifier("stream"))
@@ -683,7 +668,12 @@ internal sealed partial class ProtoParser
             Next();
         }
 
-        var name = ParseTypeName(streaming ? expected + " after 'stream'" : expected, out var span);
-        return new RpcTypeNode(name, span, streaming);
+        if (!ParseTypeName(streaming ? expected + " after 'stream'" : expected, out var name, out var span))
+        {
+            return false;
+        }
+
+        type = new RpcTypeNode(name, span, streaming);
+        return true;
     }
 }

@@ -20,10 +20,11 @@ internal sealed class ProtoParseResult
 }
 
 /// <summary>
-/// A recursive-descent parser for the .proto language (proto2, proto3 and editions), following
-/// protoc's grammar. It never throws to its caller: each problem becomes a <see cref="ProtoError"/>
-/// at the offending token, the statement in error is skipped (to its <c>;</c> or past its
-/// <c>{ }</c> block, never past the <c>}</c> that closes the enclosing block) and parsing goes on.
+/// A recursive-descent parser for the .proto grammar (proto2, proto3 and editions), following
+/// protoc's. It checks syntax only (the language's other rules are <see cref="ProtoValidator"/>'s) and
+/// never throws, not even internally: each problem becomes a <see cref="ProtoError"/> at the offending
+/// token, the statement in error is skipped (to its <c>;</c> or past its <c>{ }</c> block, never past
+/// the <c>}</c> that closes the enclosing block) and parsing goes on.
 /// </summary>
 internal sealed partial class ProtoParser
 {
@@ -52,16 +53,14 @@ internal sealed partial class ProtoParser
         _errors = errors;
     }
 
-    /// <summary>Parses a whole .proto text.</summary>
+    /// <summary>Parses a whole .proto text; the result holds its syntax errors (the language's other rules are <see cref="ProtoValidator"/>'s).</summary>
     public static ProtoParseResult Parse(string text)
     {
         var errors = new List<ProtoError>();
         var tokens = Tokenizer.Tokenize(text, errors);
         var parser = new ProtoParser(text, tokens, errors);
         var file = parser.ParseFile();
-        ProtoValidator.Validate(file, errors);
-        errors.Sort((a, b) => a.Span.Start.Offset.CompareTo(b.Span.Start.Offset));
-        return new ProtoParseResult(file, errors);
+        return new ProtoParseResult(file, ProtoError.SortByPosition(errors));
     }
 
     /// <summary>Scalar type names, which are never message or enum references.</summary>
@@ -109,73 +108,67 @@ internal sealed partial class ProtoParser
     }
 
     // ---- errors and recovery ----
-
-    /// <summary>
-    /// Unwinds from a statement in error to the loop over the statements of the enclosing block,
-    /// which skips the rest of the statement. Never escapes <see cref="Parse"/>.
-    /// </summary>
-    private sealed class StatementAbort : Exception
-    {
-    }
+    // A syntax error is a value: Fail records it and returns false, each parse method returns false in turn, and the
+    // loop over the statements of the enclosing block skips the rest of the statement (as Roslyn's parser does, no
+    // exception unwinds the parser).
 
     private void AddError(string message, SourceSpan span) => _errors.Add(new ProtoError(ProtoErrorKind.Syntax, message, span));
 
-    private void AddSemanticError(string message, SourceSpan span) => _errors.Add(new ProtoError(ProtoErrorKind.Semantic, message, span));
-
-    /// <summary>Reports an error at the current token and abandons the statement.</summary>
-    private StatementAbort Fail(string expected)
+    /// <summary>Reports an error at the current token; returns <c>false</c> so that the caller abandons the statement.</summary>
+    private bool Fail(string expected)
     {
         AddError($"expected {expected}, found {Current.Describe()}", Current.Span);
-        return new StatementAbort();
+        return false;
     }
 
-    private Token Expect(char symbol, string context)
+    private bool Expect(char symbol, string context) => Expect(symbol, context, out _);
+
+    private bool Expect(char symbol, string context, out Token token)
     {
+        token = Current;
         if (!Current.IsSymbol(symbol))
         {
-            throw Fail($"'{symbol}' {context}");
+            return Fail($"'{symbol}' {context}");
         }
 
-        return Next();
+        Next();
+        return true;
     }
 
     /// <summary>
     /// Expects the <c>;</c> that ends a statement. When it is missing and the next token is on a
     /// later line, the error is reported and parsing goes on as if it were there.
     /// </summary>
-    private void ExpectSemicolon(string context)
+    private bool ExpectSemicolon(string context)
     {
         if (TryConsume(';'))
         {
-            return;
+            return true;
         }
 
         if (!AtEnd && _index > 0 && Current.Span.Start.Line > Previous.Span.End.Line && !Current.IsSymbol('}'))
         {
             AddError($"expected ';' {context}, found {Current.Describe()}", Current.Span);
-            return;
+            return true;
         }
 
-        throw Fail($"';' {context}");
+        return Fail($"';' {context}");
     }
 
-    private Token ExpectIdentifier(string expected)
+    private bool ExpectIdentifier(string expected, out Token token)
     {
+        token = Current;
         if (Current.Kind != TokenKind.Identifier)
         {
-            throw Fail(expected);
+            return Fail(expected);
         }
 
-        return Next();
+        Next();
+        return true;
     }
 
-    private void ExpectKeyword(string keyword, string context)
-    {
-        if (!TryConsumeIdentifier(keyword))
-        {
-            throw Fail($"'{keyword}' {context}");
-        }
-    }
+    private bool ExpectKeyword(string keyword, string context) =>
+        TryConsumeIdentifier(keyword) || Fail($"'{keyword}' {context}");
 
     /// <summary>Skips the rest of a statement: to and past its <c>;</c>, or past its <c>{ }</c> block, or up to (not past) a <c>}</c>.</summary>
     private void SkipStatement()
@@ -221,14 +214,17 @@ internal sealed partial class ProtoParser
         }
     }
 
-    private void EnterNesting()
+    /// <summary>Enters a nested block; reports and returns <c>false</c> when that is deeper than <see cref="MaxDepth"/>. A <c>true</c> needs an <see cref="ExitNesting"/>.</summary>
+    private bool EnterNesting()
     {
         if (++_depth > MaxDepth)
         {
             _depth--;
             AddError($"declarations are nested more than {Invariant(MaxDepth)} levels deep", Current.Span);
-            throw new StatementAbort();
+            return false;
         }
+
+        return true;
     }
 
     private void ExitNesting() => _depth--;
@@ -237,7 +233,7 @@ internal sealed partial class ProtoParser
     /// Parses the statements of a <c>{ }</c> block whose <c>{</c> has been consumed, up to and
     /// including its <c>}</c>; each statement in error is skipped and the block goes on.
     /// </summary>
-    private void ParseBlock(string what, Action parseStatement)
+    private void ParseBlock(string what, Func<bool> parseStatement)
     {
         while (true)
         {
@@ -253,11 +249,7 @@ internal sealed partial class ProtoParser
             }
 
             var start = _index;
-            try
-            {
-                parseStatement();
-            }
-            catch (StatementAbort)
+            if (!parseStatement())
             {
                 SkipStatement();
             }
@@ -269,37 +261,62 @@ internal sealed partial class ProtoParser
         }
     }
 
+    /// <summary>Parses a nested <c>{ }</c> block (see <see cref="ParseBlock"/>); <c>false</c> only when it is nested too deep.</summary>
+    private bool ParseNestedBlock(string what, Func<bool> parseStatement)
+    {
+        if (!EnterNesting())
+        {
+            return false;
+        }
+
+        ParseBlock(what, parseStatement);
+        ExitNesting();
+        return true;
+    }
+
     // ---- names and values ----
 
     /// <summary>Reads <c>ident { . ident }</c>.</summary>
-    private string ParseFullIdentifier(string expected, out SourceSpan span)
+    private bool ParseFullIdentifier(string expected, out string name, out SourceSpan span)
     {
-        var first = ExpectIdentifier(expected);
+        name = string.Empty;
+        span = Current.Span;
+        if (!ExpectIdentifier(expected, out var first))
+        {
+            return false;
+        }
+
         var builder = new StringBuilder(first.Text);
         span = first.Span;
         while (Current.IsSymbol('.'))
         {
             Next();
-            var part = ExpectIdentifier($"a name after '.' in '{builder}.'");
+            if (!ExpectIdentifier($"a name after '.' in '{builder}.'", out var part))
+            {
+                return false;
+            }
+
             builder.Append('.').Append(part.Text);
             span = span.Union(part.Span);
         }
 
-        return builder.ToString();
+        name = builder.ToString();
+        return true;
     }
 
     /// <summary>Reads a type reference: <c>[.] ident { . ident }</c>.</summary>
-    private string ParseTypeName(string expected, out SourceSpan span)
+    private bool ParseTypeName(string expected, out string name, out SourceSpan span)
     {
         if (Current.IsSymbol('.'))
         {
             var dot = Next();
-            var name = ParseFullIdentifier($"a type name after '.'", out var rest);
-            span = dot.Span.Union(rest);
-            return "." + name;
+            var ok = ParseFullIdentifier("a type name after '.'", out var rest, out var restSpan);
+            name = "." + rest;
+            span = dot.Span.Union(restSpan);
+            return ok;
         }
 
-        return ParseFullIdentifier(expected, out span);
+        return ParseFullIdentifier(expected, out name, out span);
     }
 
     /// <summary>Reads one or more adjacent string literals (they are concatenated, as in C).</summary>
@@ -318,11 +335,12 @@ internal sealed partial class ProtoParser
         return builder.ToString();
     }
 
-    /// <summary>Reads an integer literal with an optional sign; reports values that don't fit.</summary>
-    private long ParseSignedInteger(string expected, long min, long max, out SourceSpan span)
+    /// <summary>Reads an integer literal with an optional <c>-</c>; whether its value fits where it is written is the validator's concern.</summary>
+    private bool ParseInteger(string expected, out IntegerLiteral literal)
     {
         var negative = false;
-        span = Current.Span;
+        var span = Current.Span;
+        literal = default;
         if (Current.IsSymbol('-'))
         {
             negative = true;
@@ -331,25 +349,14 @@ internal sealed partial class ProtoParser
 
         if (Current.Kind != TokenKind.Integer)
         {
-            throw Fail(expected);
+            return Fail(expected);
         }
 
         var token = Next();
         span = span.Union(token.Span);
-        if (!TryParseInteger(token.Text, out var magnitude))
-        {
-            AddSemanticError($"integer '{token.Text}' is too large", span);
-            return negative ? min : max;
-        }
-
-        var limit = negative ? (min < 0 ? (ulong)(-(min + 1)) + 1 : 0) : (ulong)max;
-        if (magnitude > limit)
-        {
-            AddSemanticError($"integer '{(negative ? "-" : string.Empty)}{token.Text}' is out of range [{Invariant(min)}, {Invariant(max)}]", span);
-            return negative ? min : max;
-        }
-
-        return negative ? unchecked((long)(0UL - magnitude)) : (long)magnitude;
+        var fits = TryParseInteger(token.Text, out var magnitude);
+        literal = new IntegerLiteral((negative ? "-" : string.Empty) + token.Text, negative, fits ? magnitude : 0, !fits, span);
+        return true;
     }
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -403,9 +410,10 @@ internal sealed partial class ProtoParser
     }
 
     /// <summary>Reads an option name: <c>ident</c> or <c>(full.ident)</c> parts joined by <c>.</c>.</summary>
-    private string ParseOptionName(out SourceSpan span)
+    private bool ParseOptionName(out string name, out SourceSpan span)
     {
         var builder = new StringBuilder();
+        name = string.Empty;
         span = Current.Span;
         while (true)
         {
@@ -413,21 +421,30 @@ internal sealed partial class ProtoParser
             {
                 Next();
                 var leadingDot = TryConsume('.');
-                var name = ParseFullIdentifier("an extension name after '(' in an option name", out _);
-                var close = Expect(')', $"to close the extension name '({name}' in an option name");
-                builder.Append('(').Append(leadingDot ? "." : string.Empty).Append(name).Append(')');
+                if (!ParseFullIdentifier("an extension name after '(' in an option name", out var extension, out _) ||
+                    !Expect(')', $"to close the extension name '({extension}' in an option name", out var close))
+                {
+                    return false;
+                }
+
+                builder.Append('(').Append(leadingDot ? "." : string.Empty).Append(extension).Append(')');
                 span = span.Union(close.Span);
             }
             else
             {
-                var part = ExpectIdentifier(builder.Length == 0 ? "an option name" : $"a name after '{builder}.'");
+                if (!ExpectIdentifier(builder.Length == 0 ? "an option name" : $"a name after '{builder}.'", out var part))
+                {
+                    return false;
+                }
+
                 builder.Append(part.Text);
                 span = span.Union(part.Span);
             }
 
             if (!Current.IsSymbol('.'))
             {
-                return builder.ToString();
+                name = builder.ToString();
+                return true;
             }
 
             Next();
@@ -436,64 +453,83 @@ internal sealed partial class ProtoParser
     }
 
     /// <summary>Reads <c>name = value</c> of an option.</summary>
-    private OptionNode ParseOptionAssignment()
+    private bool ParseOptionAssignment(out OptionNode? option)
     {
-        var name = ParseOptionName(out var nameSpan);
-        Expect('=', $"after option name '{name}'");
-        var value = ParseOptionValue(name, out var kind, out var valueSpan);
-        return new OptionNode(name, kind, value, nameSpan.Union(valueSpan));
+        option = null;
+        if (!ParseOptionName(out var name, out var nameSpan) ||
+            !Expect('=', $"after option name '{name}'") ||
+            !ParseOptionValue(name, out var kind, out var value, out var valueSpan))
+        {
+            return false;
+        }
+
+        option = new OptionNode(name, kind, value, nameSpan.Union(valueSpan));
+        return true;
     }
 
     /// <summary>Reads <c>option name = value;</c> after the <c>option</c> keyword.</summary>
-    private void ParseOptionStatement(List<OptionNode> options)
+    private bool ParseOptionStatement(List<OptionNode> options)
     {
         Next();
-        var option = ParseOptionAssignment();
-        options.Add(option);
-        ExpectSemicolon($"after option '{option.Name}'");
+        if (!ParseOptionAssignment(out var option))
+        {
+            return false;
+        }
+
+        options.Add(option!);
+        return ExpectSemicolon($"after option '{option!.Name}'");
     }
 
     /// <summary>Reads <c>[ name = value, ... ]</c> if present.</summary>
-    private void ParseBracketOptions(List<OptionNode> options)
+    private bool ParseBracketOptions(List<OptionNode> options)
     {
         if (!TryConsume('['))
         {
-            return;
+            return true;
         }
 
         while (true)
         {
-            options.Add(ParseOptionAssignment());
+            if (!ParseOptionAssignment(out var option))
+            {
+                return false;
+            }
+
+            options.Add(option!);
             if (TryConsume(','))
             {
                 continue;
             }
 
-            Expect(']', "to close the options list");
-            return;
+            return Expect(']', "to close the options list");
         }
     }
 
-    private string ParseOptionValue(string optionName, out OptionValueKind kind, out SourceSpan span)
+    private bool ParseOptionValue(string optionName, out OptionValueKind kind, out string value, out SourceSpan span)
     {
         var token = Current;
         span = token.Span;
+        kind = OptionValueKind.Identifier;
+        value = string.Empty;
         switch (token.Kind)
         {
             case TokenKind.String:
                 kind = OptionValueKind.String;
-                return ParseStrings(out span);
+                value = ParseStrings(out span);
+                return true;
             case TokenKind.Integer:
                 kind = OptionValueKind.Integer;
                 Next();
-                return token.Text;
+                value = token.Text;
+                return true;
             case TokenKind.Float:
                 kind = OptionValueKind.Float;
                 Next();
-                return token.Text;
+                value = token.Text;
+                return true;
             case TokenKind.Identifier:
                 kind = OptionValueKind.Identifier;
-                return ParseFullIdentifier("a value", out span);
+                return ParseFullIdentifier("a value", out value, out span);
             case TokenKind.Symbol when token.IsSymbol('-') || token.IsSymbol('+'):
             {
                 Next();
@@ -504,29 +540,31 @@ internal sealed partial class ProtoParser
                     Next();
                     span = token.Span.Union(number.Span);
                     kind = number.Kind == TokenKind.Integer ? OptionValueKind.Integer : OptionValueKind.Float;
-                    return (token.IsSymbol('-') ? "-" : string.Empty) + number.Text;
+                    value = (token.IsSymbol('-') ? "-" : string.Empty) + number.Text;
+                    return true;
                 }
 
-                throw Fail($"a number after '{token.Text}' in the value of option '{optionName}'");
+                return Fail($"a number after '{token.Text}' in the value of option '{optionName}'");
             }
 
             case TokenKind.Symbol when token.IsSymbol('{'):
+            {
                 kind = OptionValueKind.Aggregate;
                 Next();
-                EnterNesting();
-                try
+                if (!EnterNesting())
                 {
-                    ParseTextFormatFields('}');
-                }
-                finally
-                {
-                    ExitNesting();
+                    return false;
                 }
 
+                var ok = ParseTextFormatFields('}');
+                ExitNesting();
                 span = token.Span.Union(Previous.Span);
-                return _text.Substring(span.Start.Offset, span.Length);
+                value = _text.Substring(span.Start.Offset, span.Length);
+                return ok;
+            }
+
             default:
-                throw Fail($"a value for option '{optionName}'");
+                return Fail($"a value for option '{optionName}'");
         }
     }
 
@@ -535,71 +573,65 @@ internal sealed partial class ProtoParser
     /// to and including <paramref name="closer"/>: <c>name: value</c>, <c>name { ... }</c>,
     /// <c>[ext.name]: value</c>, lists <c>[a, b]</c>, separated by optional <c>,</c> or <c>;</c>.
     /// </summary>
-    private void ParseTextFormatFields(char closer)
+    private bool ParseTextFormatFields(char closer)
     {
         while (!TryConsume(closer))
         {
             if (AtEnd)
             {
-                throw Fail($"'{closer}' to close the message value");
+                return Fail($"'{closer}' to close the message value");
             }
 
             string fieldName;
             if (TryConsume('['))
             {
-                fieldName = ParseFullIdentifier("an extension or type URL name after '['", out _);
-                if (TryConsume('/'))
+                if (!ParseFullIdentifier("an extension or type URL name after '['", out fieldName, out _))
                 {
-                    fieldName = ParseFullIdentifier("a type name after '/' in a type URL", out _);
+                    return false;
                 }
 
-                Expect(']', $"to close the extension name '[{fieldName}'");
+                if (TryConsume('/') && !ParseFullIdentifier("a type name after '/' in a type URL", out fieldName, out _))
+                {
+                    return false;
+                }
+
+                if (!Expect(']', $"to close the extension name '[{fieldName}'"))
+                {
+                    return false;
+                }
             }
             else
             {
-                fieldName = ExpectIdentifier($"a field name or '{closer}' in the message value").Text;
+                if (!ExpectIdentifier($"a field name or '{closer}' in the message value", out var nameToken))
+                {
+                    return false;
+                }
+
+                fieldName = nameToken.Text;
             }
 
+            bool ok;
             if (TryConsume(':'))
             {
-                if (TryConsume('['))
-                {
-                    if (!TryConsume(']'))
-                    {
-                        do
-                        {
-                            ParseTextFormatValue(fieldName);
-                        }
-                        while (TryConsume(','));
-                        Expect(']', $"to close the list value of '{fieldName}'");
-                    }
-                }
-                else
-                {
-                    ParseTextFormatValue(fieldName);
-                }
+                ok = TryConsume('[') ? ParseTextFormatList(fieldName) : ParseTextFormatValue(fieldName);
             }
             else if (Current.IsSymbol('{') || Current.IsSymbol('<'))
             {
-                ParseTextFormatValue(fieldName);
+                ok = ParseTextFormatValue(fieldName);
             }
-            else if (Current.IsSymbol('['))
+            else if (TryConsume('['))
             {
                 // A repeated message field written without ':' - name [ {..}, {..} ].
-                Next();
-                if (!TryConsume(']'))
-                {
-                    do
-                    {
-                        ParseTextFormatValue(fieldName);
-                    }
-                    while (TryConsume(','));
-                    Expect(']', $"to close the list value of '{fieldName}'");
-                }
+                ok = ParseTextFormatList(fieldName);
             }
             else
             {
-                throw Fail($"':' or '{{' after '{fieldName}' in the message value");
+                ok = Fail($"':' or '{{' after '{fieldName}' in the message value");
+            }
+
+            if (!ok)
+            {
+                return false;
             }
 
             if (!TryConsume(','))
@@ -607,24 +639,42 @@ internal sealed partial class ProtoParser
                 TryConsume(';');
             }
         }
+
+        return true;
     }
 
-    private void ParseTextFormatValue(string fieldName)
+    /// <summary>Reads the rest of a list value <c>[a, b]</c> whose <c>[</c> has been consumed.</summary>
+    private bool ParseTextFormatList(string fieldName)
+    {
+        if (TryConsume(']'))
+        {
+            return true;
+        }
+
+        do
+        {
+            if (!ParseTextFormatValue(fieldName))
+            {
+                return false;
+            }
+        }
+        while (TryConsume(','));
+        return Expect(']', $"to close the list value of '{fieldName}'");
+    }
+
+    private bool ParseTextFormatValue(string fieldName)
     {
         if (Current.IsSymbol('{') || Current.IsSymbol('<'))
         {
             var open = Next();
-            EnterNesting();
-            try
+            if (!EnterNesting())
             {
-                ParseTextFormatFields(open.IsSymbol('{') ? '}' : '>');
-            }
-            finally
-            {
-                ExitNesting();
+                return false;
             }
 
-            return;
+            var ok = ParseTextFormatFields(open.IsSymbol('{') ? '}' : '>');
+            ExitNesting();
+            return ok;
         }
 
         if (Current.IsSymbol('-') || Current.IsSymbol('+'))
@@ -636,14 +686,14 @@ internal sealed partial class ProtoParser
         {
             case TokenKind.String:
                 ParseStrings(out _);
-                return;
+                return true;
             case TokenKind.Integer:
             case TokenKind.Float:
             case TokenKind.Identifier:
                 Next();
-                return;
+                return true;
             default:
-                throw Fail($"a value for '{fieldName}'");
+                return Fail($"a value for '{fieldName}'");
         }
     }
 }

@@ -4,12 +4,13 @@ using System.Globalization;
 namespace GrpcServer.Generators.Parsing;
 
 /// <summary>
-/// The rules of the .proto language that the grammar alone does not enforce, checked as protoc
-/// checks them, per syntax (proto2, proto3) or edition: labels, groups, defaults, map keys, field
-/// and enum numbers, reserved numbers and names. Problems are <see cref="ProtoErrorKind.Semantic"/>
-/// errors; nothing is thrown.
+/// The rules of the .proto language that the grammar alone does not enforce within one file, checked as
+/// protoc checks them, per syntax (proto2, proto3) or edition: the package statement, labels, groups,
+/// defaults, map keys, the ranges of integer literals, field and enum numbers, reserved numbers and
+/// names. Problems are <see cref="ProtoErrorKind.Semantic"/> errors; nothing is thrown. Rules that need
+/// other files (imports, names across files) are the resolver's.
 /// </summary>
-internal static class ProtoValidator
+internal static partial class ProtoValidator
 {
     private enum Dialect
     {
@@ -23,10 +24,41 @@ internal static class ProtoValidator
         "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "bool", "string",
     };
 
-    public static void Validate(ProtoFileNode file, List<ProtoError> errors)
+    /// <summary>The rule violations of a parsed file, in text order.</summary>
+    public static IReadOnlyList<ProtoError> Validate(ProtoFileNode file) => Validate(file, ProtoDeclarations.Of(file));
+
+    /// <summary>The rule violations of a parsed file whose declarations (<see cref="ProtoDeclarations.Of"/>) the caller has listed.</summary>
+    public static IReadOnlyList<ProtoError> Validate(ProtoFileNode file, List<Declaration> declarations)
+    {
+        var errors = new List<ProtoError>();
+        Validate(file, declarations, errors);
+        return ProtoError.SortByPosition(errors);
+    }
+
+    private static void Validate(ProtoFileNode file, List<Declaration> declarations, List<ProtoError> errors)
     {
         var dialect = file.Edition is not null ? Dialect.Editions : file.Syntax == "proto3" ? Dialect.Proto3 : Dialect.Proto2;
-        var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors);
+        var validator = new Context(dialect, IsClosedEnumFeature(file.Options) ?? false, SupportsVisibility(file), Describe(file), errors) { File = file };
+        validator.FileRules(file);
+        validator.FileNames(file);
+        var firstDeclarations = new Dictionary<string, Declaration>(System.StringComparer.Ordinal);
+        foreach (var declaration in declarations)
+        {
+            if (firstDeclarations.TryGetValue(declaration.FullName, out var first))
+            {
+                errors.Add(new ProtoError(ProtoErrorKind.DuplicateName, declaration.FullName, declaration.Span, (first.What, first.Span.Start.Line + 1)));
+            }
+            else
+            {
+                firstDeclarations.Add(declaration.FullName, declaration);
+            }
+        }
+
+        for (var i = 1; i < file.Packages.Count; i++)
+        {
+            errors.Add(new ProtoError(ProtoErrorKind.Semantic, $"the file already declares package '{file.Packages[0].Name}'; a file has at most one package statement", file.Packages[i].StatementSpan));
+        }
+
         foreach (var message in file.Messages)
         {
             validator.Message(message);
@@ -65,13 +97,15 @@ internal static class ProtoValidator
         return closed;
     }
 
-    private sealed class Context
+    private sealed partial class Context
     {
         private readonly Dialect _dialect;
         private readonly bool _enumsClosedByDefault;
         private readonly bool _supportsVisibility;
         private readonly string _fileKind;
         private readonly List<ProtoError> _errors;
+
+        public ProtoFileNode File { get; init; } = new();
 
         public Context(Dialect dialect, bool enumsClosedByDefault, bool supportsVisibility, string fileKind, List<ProtoError> errors)
         {
@@ -92,11 +126,33 @@ internal static class ProtoValidator
 
         public void Message(MessageNode message)
         {
+            var outerNames = EnterNames("message", message.Name, message.Options, message.NameSpan);
+            foreach (var oneof in message.Oneofs)
+            {
+                SnakeName("oneof", oneof.Name, oneof.Options, oneof.NameSpan, upper: false);
+            }
+
+            MessageRules(message);
+            ExitNames(outerNames);
+        }
+
+        private void MessageRules(MessageNode message)
+        {
             Visibility(message.Visibility, message.VisibilitySpan);
+            Ranges(message.ReservedRanges, "reserved", ProtoParser.MaxFieldNumber);
+            Ranges(message.ExtensionRanges, "extensions", ProtoParser.MaxFieldNumber, message.ReservedRanges, "reserved");
+            Options(message.Options, OptionTarget.Message);
+            Options(message.ExtensionRangeOptions, OptionTarget.ExtensionRange);
+            foreach (var oneof in message.Oneofs)
+            {
+                Options(oneof.Options, OptionTarget.Oneof);
+            }
+
+            JsonNames(message);
             var numbers = new Dictionary<long, FieldNode>();
             foreach (var field in message.Fields)
             {
-                Field(field, inOneof: message.Oneofs.Exists(o => o.Fields.Contains(field)), extension: false);
+                Field(field, inOneof: field.InOneof, extension: false);
                 if (field.Number < 1)
                 {
                     continue;
@@ -167,9 +223,98 @@ internal static class ProtoValidator
             }
         }
 
+        /// <summary>
+        /// The integer literals of ranges (each within [-max - 1, max]), ranges that end before they start, field number
+        /// ranges below 1, and ranges that overlap a range before them (of <paramref name="earlier"/> too).
+        /// </summary>
+        private void Ranges(List<NumberRange> ranges, string what, long max, List<NumberRange>? earlier = null, string? earlierWhat = null)
+        {
+            for (var i = 0; i < ranges.Count; i++)
+            {
+                var range = ranges[i];
+                if (max == ProtoParser.MaxFieldNumber && range.From < 1)
+                {
+                    Error($"{what} numbers must be positive integers, not {Invariant(range.From)}", range.Span);
+                    continue;
+                }
+
+                if (range.To >= range.From)
+                {
+                    bool Overlaps(NumberRange r) => r.To >= r.From && r.From <= range.To && range.From <= r.To;
+                    var overlap = ranges.FindIndex(0, i, Overlaps);
+                    var earlierOverlap = overlap < 0 && earlier is not null ? earlier.FindIndex(Overlaps) : -1;
+                    if (overlap >= 0 || earlierOverlap >= 0)
+                    {
+                        var other = overlap >= 0 ? ranges[overlap] : earlier![earlierOverlap];
+                        Error($"the {what} range {Describe(range)} overlaps the {(overlap >= 0 ? what : earlierWhat)} range {Describe(other)}", range.Span);
+                    }
+                }
+
+                Integer(range.FromLiteral, -max - 1, max);
+                if (range.ToLiteral is { } to)
+                {
+                    Integer(to, -max - 1, max);
+                }
+
+                if (range.To < range.From)
+                {
+                    Error($"the {what} range {Invariant(range.From)} to {Invariant(range.To)} is empty: the end is less than the start", range.Span);
+                }
+            }
+        }
+
+        /// <summary>Reports an integer literal that does not fit 64 bits or [<paramref name="min"/>, <paramref name="max"/>].</summary>
+        private void Integer(IntegerLiteral literal, long min, long max)
+        {
+            if (literal.TooLarge)
+            {
+                Error($"integer '{literal.Text.TrimStart('-')}' is too large", literal.Span);
+            }
+            else if (!literal.Fits(min, max))
+            {
+                Error($"integer '{literal.Text}' is out of range [{Invariant(min)}, {Invariant(max)}]", literal.Span);
+            }
+        }
+
+        private void FieldNumber(FieldNode field)
+        {
+            var what = field.Group is not null ? $"group '{field.TypeName}'" : $"field '{field.Name}'";
+            Integer(field.NumberLiteral, long.MinValue, long.MaxValue);
+            if (field.Number < 1 || field.Number > ProtoParser.MaxFieldNumber)
+            {
+                Error($"the number of {what} must be between 1 and {Invariant(ProtoParser.MaxFieldNumber)}, not {Invariant(field.Number)}", field.NumberSpan);
+            }
+            else if (field.Number is >= 19_000 and <= 19_999)
+            {
+                Error($"the number of {what} is {Invariant(field.Number)}; numbers 19000 to 19999 are reserved for the protobuf implementation", field.NumberSpan);
+            }
+        }
+
         private void Field(FieldNode field, bool inOneof, bool extension)
         {
             var isMap = field.MapKeyType is not null;
+            if (field.Group is null)
+            {
+                SnakeName("field", field.Name, field.Options, field.NameSpan, upper: false);
+            }
+
+            FieldNumber(field);
+            Options(field.Options, OptionTarget.Field);
+            FieldOptions(field, extension);
+            if (field.Label != FieldLabel.None && inOneof)
+            {
+                Error($"fields in a oneof take no label; remove '{LabelText(field.Label)}'", field.LabelSpan);
+            }
+
+            if (field.Label != FieldLabel.None && isMap)
+            {
+                Error("map fields take no label (they are always repeated)", field.LabelSpan);
+            }
+
+            if (field.Group is not null && !(field.TypeName[0] is >= 'A' and <= 'Z'))
+            {
+                Error($"group name '{field.TypeName}' must start with a capital letter", field.TypeSpan);
+            }
             switch (_dialect)
             {
                 case Dialect.Proto2:
@@ -234,7 +379,27 @@ internal static class ProtoValidator
 
         public void Enum(EnumNode @enum)
         {
+            var outerNames = EnterNames("enum", @enum.Name, @enum.Options, @enum.NameSpan);
+            foreach (var value in @enum.Values)
+            {
+                SnakeName("enum value", value.Name, value.Options, value.NameSpan, upper: true);
+            }
+
+            EnumRules(@enum);
+            ExitNames(outerNames);
+        }
+
+        private void EnumRules(EnumNode @enum)
+        {
             Visibility(@enum.Visibility, @enum.VisibilitySpan);
+            Ranges(@enum.ReservedRanges, "reserved", int.MaxValue);
+            Options(@enum.Options, OptionTarget.Enum);
+            foreach (var value in @enum.Values)
+            {
+                Integer(value.NumberLiteral, int.MinValue, int.MaxValue);
+                Options(value.Options, OptionTarget.EnumValue);
+            }
+
             if (@enum.Values.Count == 0)
             {
                 Error($"enum '{@enum.Name}' must declare at least one value", @enum.NameSpan);
@@ -252,11 +417,13 @@ internal static class ProtoValidator
             }
 
             var allowAlias = @enum.Options.Exists(o => o.Name == "allow_alias" && o.Value == "true");
+            var aliases = 0;
             var numbers = new Dictionary<long, EnumValueNode>();
             foreach (var value in @enum.Values)
             {
                 if (numbers.TryGetValue(value.Number, out var first))
                 {
+                    aliases++;
                     if (!allowAlias)
                     {
                         Error($"enum value '{value.Name}' has number {Invariant(value.Number)}, already used by '{first.Name}'; set 'option allow_alias = true;' in enum '{@enum.Name}' to allow aliases", value.NumberSpan);
@@ -280,10 +447,25 @@ internal static class ProtoValidator
                     Error($"enum value name '{value.Name}' is reserved in enum '{@enum.Name}'", value.NameSpan);
                 }
             }
+
+            if (allowAlias && aliases == 0)
+            {
+                Error($"enum '{@enum.Name}' sets 'option allow_alias = true;' but no two of its values share a number; remove the option", @enum.NameSpan);
+            }
         }
 
         private void Error(string message, SourceSpan span) => _errors.Add(new ProtoError(ProtoErrorKind.Semantic, message, span));
 
         private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Describe(NumberRange range) =>
+            range.From == range.To ? Invariant(range.From) : Invariant(range.From) + " to " + (range.To == ProtoParser.MaxFieldNumber || range.To == int.MaxValue ? "max" : Invariant(range.To));
+
+        private static string LabelText(FieldLabel label) => label switch
+        {
+            FieldLabel.Optional => "optional",
+            FieldLabel.Required => "required",
+            _ => "repeated",
+        };
     }
 }

@@ -151,6 +151,16 @@ internal sealed class Tokenizer
                     break;
                 }
 
+                if (Current == '/' && Peek(1) == '*')
+                {
+                    // As protoc: a block comment cannot hold another one (the first '*/' would end both).
+                    var nested = Position;
+                    Advance();
+                    Advance();
+                    Error("'/*' inside a block comment; block comments cannot be nested", new SourceSpan(nested, Position));
+                    continue;
+                }
+
                 Advance();
             }
 

@@ -18,6 +18,16 @@ internal static class WellKnownTypes
     /// <summary>The built-in files by import path.</summary>
     public static IReadOnlyDictionary<string, ProtoFileSpec> Files { get; } = Create();
 
+    /// <summary>The values of the built-in enums that options and defaults name (the others are not needed to check a file).</summary>
+    private static EquatableArray<string> EnumValuesOf(string fullName) => fullName switch
+    {
+        "google.protobuf.NullValue" => new(new[] { "NULL_VALUE" }),
+        "google.protobuf.Syntax" => new(new[] { "SYNTAX_PROTO2", "SYNTAX_PROTO3", "SYNTAX_EDITIONS" }),
+        "google.protobuf.FieldOptions.OptionRetention" => new(new[] { "RETENTION_UNKNOWN", "RETENTION_RUNTIME", "RETENTION_SOURCE" }),
+        "google.protobuf.FieldOptions.OptionTargetType" => new(new[] { "TARGET_TYPE_UNKNOWN", "TARGET_TYPE_FILE", "TARGET_TYPE_EXTENSION_RANGE", "TARGET_TYPE_MESSAGE", "TARGET_TYPE_FIELD", "TARGET_TYPE_ONEOF", "TARGET_TYPE_ENUM", "TARGET_TYPE_ENUM_ENTRY", "TARGET_TYPE_SERVICE", "TARGET_TYPE_METHOD" }),
+        _ => default,
+    };
+
     private static Dictionary<string, ProtoFileSpec> Create()
     {
         var files = new Dictionary<string, ProtoFileSpec>(System.StringComparer.Ordinal);
@@ -29,7 +39,11 @@ internal static class WellKnownTypes
             {
                 var kind = type.StartsWith("enum ", System.StringComparison.Ordinal) ? ProtoTypeKind.Enum : ProtoTypeKind.Message;
                 var fullName = package + "." + (kind == ProtoTypeKind.Enum ? type.Substring(5) : type);
-                specs.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, package, @namespace), kind, default));
+                // descriptor.proto's options messages and FeatureSet take extensions (custom options): 1000 to max.
+                var ranges = fullName.StartsWith("google.protobuf.", System.StringComparison.Ordinal) && (fullName.EndsWith("Options", System.StringComparison.Ordinal) || fullName == "google.protobuf.FeatureSet")
+                    ? new EquatableArray<ExtensionRangeSpec>(new[] { new ExtensionRangeSpec(1000, Parsing.ProtoParser.MaxFieldNumber) })
+                    : default;
+                specs.Add(new TypeSpec(fullName, CSharpNaming.GetClassName(fullName, package, @namespace), kind, default, ExtensionRanges: ranges, EnumValues: EnumValuesOf(fullName)));
             }
 
             var importSpecs = new List<ImportSpec>();
@@ -51,7 +65,8 @@ internal static class WellKnownTypes
                 EquatableArray<string>.Empty,
                 EquatableArray<FieldTypeSpec>.Empty,
                 EquatableArray<string>.Empty,
-                EquatableArray<DiagnosticInfo>.Empty));
+                EquatableArray<DiagnosticInfo>.Empty,
+                name is "any.proto" or "api.proto" or "duration.proto" or "empty.proto" or "field_mask.proto" or "source_context.proto" or "struct.proto" or "timestamp.proto" or "type.proto" or "wrappers.proto" ? "proto3" : "proto2"));
         }
 
         var none = System.Array.Empty<string>();

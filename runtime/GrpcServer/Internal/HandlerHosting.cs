@@ -1,9 +1,12 @@
 using System;
 using System.Linq;
+using System.Threading.Tasks;
+using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +39,10 @@ internal static class HandlerHosting
             grpc.ResponseCompressionAlgorithm = options.ResponseCompressionAlgorithm;
             grpc.ResponseCompressionLevel = options.ResponseCompressionLevel;
         });
+
+        // The handlers' methods decompress requests through a guard (in an app too): corrupt bytes are the client's
+        // protocol error, and a small message must not decompress to gigabytes.
+        services.PostConfigure<GrpcServiceOptions<HandlerService>>(GuardedCompressionProvider.GuardAll);
         services.AddSingleton(server);
         services.AddSingleton(server.Registry);
         services.AddSingleton<RpcMetrics>();
@@ -57,7 +64,11 @@ internal static class HandlerHosting
         }
     }
 
-    public static GrpcServiceEndpointConventionBuilder MapEndpoints(IEndpointRouteBuilder endpoints, RpcServer server)
+    /// <param name="endpoints">The app.</param>
+    /// <param name="server">The server whose handlers are served.</param>
+    /// <param name="checkHttp2">Whether to check, once the app listens, that an endpoint speaks HTTP/2 (an app that
+    /// hosts the handlers sets its own protocols; the server's own host sets Http2 itself).</param>
+    public static GrpcServiceEndpointConventionBuilder MapEndpoints(IEndpointRouteBuilder endpoints, RpcServer server, bool checkHttp2)
     {
         if (!server.Registry.Freeze())
         {
@@ -66,8 +77,9 @@ internal static class HandlerHosting
 
         var handlers = endpoints.MapGrpcService<HandlerService>();
 
-        // Created now so that the instruments exist from the start; the container disposes them.
-        endpoints.ServiceProvider.GetRequiredService<RpcMetrics>();
+        // Created now so that the instruments exist from the start; the container disposes them. Every RPC's calls get
+        // a span and a duration when anyone listens.
+        RpcTelemetry.Observe(handlers, endpoints.ServiceProvider.GetRequiredService<RpcMetrics>());
         if (server.Options.EnableHealthService)
         {
             endpoints.MapGrpcService<HealthServiceImpl>();
@@ -83,7 +95,40 @@ internal static class HandlerHosting
             ServerReflection.MapEndpoints(endpoints);
         }
 
+        LogStartAndStop(endpoints.ServiceProvider, server.Registry, checkHttp2);
         return handlers;
+    }
+
+    /// <summary>
+    /// The lines an operator needs about serving, in either host: at start, the RPCs of served services that have no
+    /// handler (and, in an app, an endpoint problem that fails every call); at stop, how many calls were in flight.
+    /// </summary>
+    private static void LogStartAndStop(IServiceProvider services, HandlerRegistry registry, bool checkHttp2)
+    {
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory);
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var withoutHandler = registry.RpcsWithoutHandler();
+            if (withoutHandler.Count > 0)
+            {
+                GrpcServerLog.RpcsWithoutHandler(logger, withoutHandler.Count, string.Join(", ", withoutHandler));
+            }
+
+            if (checkHttp2 && services.GetService<IServer>() is { } server)
+            {
+                // In the background: a loopback connection or two, which must not hold up the app's start.
+                _ = Task.Run(() => Http2EndpointCheck.RunAsync(server, logger, lifetime.ApplicationStopping));
+            }
+        });
+
+        long inFlightWhenStopping = 0;
+        lifetime.ApplicationStopping.Register(() => inFlightWhenStopping = registry.InFlight());
+        lifetime.ApplicationStopped.Register(() =>
+        {
+            var inFlight = registry.InFlight();
+            GrpcServerLog.Stopped(logger, inFlight > 0 ? LogLevel.Warning : LogLevel.Information, inFlightWhenStopping, inFlight);
+        });
     }
 
     private static void SetHealth(HealthServiceImpl health, string[] services, HealthCheckResponse.Types.ServingStatus status)

@@ -80,6 +80,53 @@ internal sealed class HandlerRegistry
         }
     }
 
+    /// <summary>The calls of this server's handlers that have begun and not ended.</summary>
+    public long InFlight()
+    {
+        lock (_counters)
+        {
+            long inFlight = 0;
+            foreach (var counters in _orderedCounters)
+            {
+                inFlight += counters.InFlight();
+            }
+
+            return inFlight;
+        }
+    }
+
+    /// <summary>The RPCs of the served services that have no handler (their calls get <c>UNIMPLEMENTED</c>), by full name.</summary>
+    public IReadOnlyList<string> RpcsWithoutHandler()
+    {
+        var handled = new HashSet<string>(StringComparer.Ordinal);
+        var services = new List<RpcService>();
+        lock (_handlers)
+        {
+            foreach (var registration in _ordered)
+            {
+                handled.Add(registration.Rpc.FullName);
+                if (!services.Contains(registration.Rpc.Service))
+                {
+                    services.Add(registration.Rpc.Service);
+                }
+            }
+        }
+
+        var without = new List<string>();
+        foreach (var service in services)
+        {
+            foreach (var rpc in service.Rpcs)
+            {
+                if (!handled.Contains(rpc.FullName))
+                {
+                    without.Add(rpc.FullName);
+                }
+            }
+        }
+
+        return without;
+    }
+
     public IReadOnlyList<RpcStatistics> Snapshot()
     {
         lock (_counters)

@@ -6,13 +6,20 @@ namespace GrpcServer.Internal;
 /// <summary>
 /// Marshallers for Google.Protobuf messages, the same contextual, buffer-based ones Grpc.Tools emits:
 /// responses are written straight into the transport's buffer writer and requests parsed from the
-/// received read-only sequence, without an intermediate byte array.
+/// received read-only sequence, without an intermediate byte array. Bytes that are not a message of the type end the
+/// call with <c>INTERNAL</c>, as the gRPC spec says, through <see cref="ClientProtocolException"/>: grpc-dotnet
+/// would otherwise answer a unary call <c>UNKNOWN</c> ("Exception was thrown by handler.") and log it as an error, and
+/// <see cref="InvalidProtocolBufferException"/>, an <see cref="System.IO.IOException"/>, would pass for a lost connection.
 /// </summary>
 internal static class ProtobufMarshaller
 {
-    public static Marshaller<T> Create<T>(MessageParser<T> parser)
+    /// <param name="parser">The message type's parser.</param>
+    /// <param name="direction">"request" or "response": which message of the RPC this is, for the status detail.</param>
+    public static Marshaller<T> Create<T>(MessageParser<T> parser, string direction)
         where T : class, IMessage<T>
     {
+        var messageType = typeof(T).Name;
+
         // protoc has emitted IBufferMessage for years; the array path keeps hand-written IMessage types working.
         if (typeof(IBufferMessage).IsAssignableFrom(typeof(T)))
         {
@@ -23,11 +30,31 @@ internal static class ProtobufMarshaller
                     message.WriteTo(context.GetBufferWriter());
                     context.Complete();
                 },
-                context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+                context =>
+                {
+                    try
+                    {
+                        return parser.ParseFrom(context.PayloadAsReadOnlySequence());
+                    }
+                    catch (InvalidProtocolBufferException exception)
+                    {
+                        throw ClientProtocolException.Unparsable(direction, messageType, exception);
+                    }
+                });
         }
 
         return new Marshaller<T>(
             static (message, context) => context.Complete(message.ToByteArray()),
-            context => parser.ParseFrom(context.PayloadAsNewBuffer()));
+            context =>
+            {
+                try
+                {
+                    return parser.ParseFrom(context.PayloadAsNewBuffer());
+                }
+                catch (InvalidProtocolBufferException exception)
+                {
+                    throw ClientProtocolException.Unparsable(direction, messageType, exception);
+                }
+            });
     }
 }

@@ -5,12 +5,21 @@ using System.Diagnostics.Metrics;
 namespace GrpcServer.Internal;
 
 /// <summary>
-/// Publishes one server's per-RPC statistics as observable counters on the <see cref="RpcServer.MeterName"/> meter.
-/// They are read when a listener collects, so calls pay nothing for them; disposing removes the server's instruments.
+/// One server's instruments on the <see cref="RpcServer.MeterName"/> meter: its per-RPC statistics as observable
+/// counters, read when a listener collects, so that calls pay nothing for them; and the call-duration histogram
+/// <c>rpc.server.duration</c>, which <see cref="RpcTelemetry"/> records into only while a listener has enabled it.
+/// Disposing removes the server's instruments.
 /// </summary>
 internal sealed class RpcMetrics : IDisposable
 {
+    /// <summary>
+    /// The bucket boundaries OpenTelemetry's semantic conventions recommend for an RPC server's call duration
+    /// (those of <c>rpc.server.call.duration</c>, 5 ms to 10 s), in this histogram's unit, milliseconds.
+    /// </summary>
+    internal static readonly double[] DurationBucketBoundaries = [5, 10, 25, 50, 75, 100, 250, 500, 750, 1_000, 2_500, 5_000, 7_500, 10_000];
+
     private readonly Meter _meter = new(RpcServer.MeterName);
+    private readonly Histogram<double> _duration;
 
     public RpcMetrics(HandlerRegistry registry)
     {
@@ -18,7 +27,13 @@ internal sealed class RpcMetrics : IDisposable
         _meter.CreateObservableCounter("grpcserver.rpc.failed", () => Measure(registry, static s => s.Failed), "{call}", "Calls that ended with an error status.");
         _meter.CreateObservableCounter("grpcserver.rpc.messages_received", () => Measure(registry, static s => s.MessagesReceived), "{message}", "Request messages read.");
         _meter.CreateObservableCounter("grpcserver.rpc.messages_sent", () => Measure(registry, static s => s.MessagesSent), "{message}", "Response messages written.");
+        _duration = _meter.CreateHistogram(
+            "rpc.server.duration", "ms", "Measures the duration of inbound RPC.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBucketBoundaries });
     }
+
+    /// <summary>The span and duration of each call of one RPC, recorded on this server's histogram.</summary>
+    public RpcTelemetry TelemetryFor(Grpc.Core.IMethod rpc) => new(rpc, _duration);
 
     public void Dispose() => _meter.Dispose();
 

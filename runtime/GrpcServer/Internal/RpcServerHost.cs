@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using GrpcServer.Internal.InMemory;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,8 +15,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GrpcServer.Internal;
 
@@ -43,18 +47,19 @@ internal sealed class RpcServerHost : IAsyncDisposable
     /// <summary>Builds and starts the host.</summary>
     /// <param name="server">The server whose handlers are served.</param>
     /// <param name="options">How to listen and stop.</param>
+    /// <param name="inMemory">Listen on this in-memory transport instead of the URLs; <see langword="null"/>: on the URLs.</param>
     /// <param name="stopOnHandlerException">Asks the server to stop because of a handler exception; returns whether
     /// this exception is the one that stops it. Used only when <see cref="RpcServerOptions.StopOnHandlerException"/> is set.</param>
     /// <param name="cancellationToken">Abandons the start.</param>
     /// <exception cref="RpcErrorException">The host could not be built or could not start.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<RpcServerHost> StartAsync(
-        RpcServer server, RpcServerOptions options, Func<Exception, bool> stopOnHandlerException, CancellationToken cancellationToken)
+        RpcServer server, RpcServerOptions options, InMemoryTransport? inMemory, Func<Exception, bool> stopOnHandlerException, CancellationToken cancellationToken)
     {
         WebApplication app;
         try
         {
-            app = Build(server, options, options.StopOnHandlerException ? stopOnHandlerException : null);
+            app = Build(server, options, inMemory, options.StopOnHandlerException ? stopOnHandlerException : null);
         }
         catch (Exception exception)
         {
@@ -95,7 +100,7 @@ internal sealed class RpcServerHost : IAsyncDisposable
     private static RpcErrorException CouldNotStart(Exception exception) =>
         new($"The server could not start: {exception.Message}", exception);
 
-    private static WebApplication Build(RpcServer server, RpcServerOptions options, Func<Exception, bool>? stopOnHandlerException)
+    private static WebApplication Build(RpcServer server, RpcServerOptions options, InMemoryTransport? inMemory, Func<Exception, bool>? stopOnHandlerException)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = options.Args ?? [] });
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -146,7 +151,11 @@ internal sealed class RpcServerHost : IAsyncDisposable
             });
         });
 
-        if (options.Urls.Count > 0)
+        if (inMemory is not null)
+        {
+            inMemory.Configure(builder);
+        }
+        else if (options.Urls.Count > 0)
         {
             builder.WebHost.UseUrls([.. options.Urls]);
         }
@@ -155,14 +164,65 @@ internal sealed class RpcServerHost : IAsyncDisposable
             builder.WebHost.UseUrls(RpcServerOptions.DefaultUrl);
         }
 
+        ConfigureForClients(builder, options);
         HandlerHosting.AddServices(builder.Services, server, stopOnHandlerException);
 
         // Unknown services and methods fall through to an endpoint that reports them before answering UNIMPLEMENTED.
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.IgnoreUnknownServices = true);
         var app = builder.Build();
-        HandlerHosting.MapEndpoints(app, server);
+        HandlerHosting.MapEndpoints(app, server, checkHttp2: false);
         UnknownMethodEndpoint.Map(app, server.Registry);
         return app;
+    }
+
+    /// <summary>
+    /// What this host does about its clients: the limits on connections and calls, the guard on compressed requests,
+    /// and the log, where what a client can cause at will is never an Error (<see cref="ClientErrorLoggerFactory"/>).
+    /// The application's own logging (<see cref="RpcServerOptions.ConfigureLogging"/>) comes after the defaults.
+    /// </summary>
+    private static void ConfigureForClients(WebApplicationBuilder builder, RpcServerOptions options)
+    {
+        options.ConfigureLogging?.Invoke(builder.Logging);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(provider => new ClientErrorLoggerFactory(new LoggerFactory(
+            provider.GetServices<ILoggerProvider>(),
+            provider.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            provider.GetService<IOptions<LoggerFactoryOptions>>(),
+            provider.GetService<IExternalScopeProvider>()))));
+
+        // The options, else the configuration keys (appsettings.json, Kestrel__Limits__... variables, --Kestrel:Limits:...
+        // arguments), else Kestrel's defaults. The slim builder binds no Kestrel:Limits section itself, and binding all
+        // of it would need reflection; these two are the ones a production server wants.
+        var configuration = builder.Configuration;
+        var connections = options.MaxConcurrentConnections ?? Limit<long>(configuration, "Kestrel:Limits:MaxConcurrentConnections");
+        var streams = options.MaxConcurrentStreamsPerConnection ?? Limit<int>(configuration, "Kestrel:Limits:Http2:MaxStreamsPerConnection");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (connections is { } maxConnections)
+            {
+                kestrel.Limits.MaxConcurrentConnections = maxConnections;
+            }
+
+            if (streams is { } maxStreams)
+            {
+                kestrel.Limits.Http2.MaxStreamsPerConnection = maxStreams;
+            }
+        });
+
+        // Every gRPC service of this host, health and reflection included: corrupt or oversized compressed requests.
+        builder.Services.PostConfigure<Grpc.AspNetCore.Server.GrpcServiceOptions>(GuardedCompressionProvider.GuardAll);
+    }
+
+    private static T? Limit<T>(IConfiguration configuration, string key)
+        where T : struct, IParsable<T>
+    {
+        if (configuration[key] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        return T.TryParse(text, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidOperationException($"The configuration value {key} = '{text}' is not a number.");
     }
 
     private static X509Certificate2? LoadCertificate(RpcServerOptions options)

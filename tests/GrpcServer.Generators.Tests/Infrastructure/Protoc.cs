@@ -57,6 +57,43 @@ internal static class Protoc
         }
     }
 
+    /// <summary>
+    /// Runs protoc over <paramref name="protoFiles"/> (virtual paths, looked up in <paramref name="protoPaths"/> in
+    /// order, then protoc's include folder) and writes nothing: whether protoc accepts them, and what it said.
+    /// </summary>
+    public static (bool Accepted, string Errors) Check(IReadOnlyList<string> protoPaths, IEnumerable<string> protoFiles, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(Tool("protoc"))
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var path in protoPaths)
+        {
+            start.ArgumentList.Add($"--proto_path={path}");
+        }
+
+        start.ArgumentList.Add($"--proto_path={IncludePath}");
+        start.ArgumentList.Add("--descriptor_set_out=" + (OperatingSystem.IsWindows() ? "NUL" : "/dev/null"));
+        foreach (var file in protoFiles)
+        {
+            start.ArgumentList.Add(file);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("protoc did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(1)))
+        {
+            process.Kill();
+            throw new TimeoutException("protoc did not finish within a minute.");
+        }
+
+        return (process.ExitCode == 0, stderr + stdout.Result);
+    }
+
     private static void Run(string protoRoot, IEnumerable<string> protoFiles, params string[] outputs)
     {
         var start = new ProcessStartInfo(Tool("protoc"))

@@ -24,6 +24,10 @@ internal sealed class ClientStreamingHandler<TRequest, TResponse>(ClientStreamin
             handler(new RequestStream<TRequest>(reader, context.ServerCallContext, Counters), context)
                 ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
 
+        // The handler has read the requests with the call's token, so reading it costs nothing more here.
+        protected override bool Delivered(ServerCallContext call, TResponse response) =>
+            !call.CancellationToken.IsCancellationRequested && Dispatcher.FitsSendLimit(response);
+
         // The one response is written when the call succeeds.
         protected override void Succeeded()
         {

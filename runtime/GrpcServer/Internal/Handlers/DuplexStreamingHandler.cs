@@ -27,5 +27,9 @@ internal sealed class DuplexStreamingHandler<TRequest, TResponse>(DuplexStreamin
                 ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
             return ResponseStream.WriteAllAsync(responses, input.Writer, context, Counters);
         }
+
+        // A call cancelled after the last response: the client saw CANCELLED. The responses were written with the
+        // call's token, so reading it costs nothing more here.
+        protected override bool Delivered(ServerCallContext call, bool written) => !call.CancellationToken.IsCancellationRequested;
     }
 }

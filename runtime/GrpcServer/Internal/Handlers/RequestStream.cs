@@ -10,7 +10,9 @@ namespace GrpcServer.Internal.Handlers;
 
 /// <summary>
 /// The request stream as the handler sees it: an <see cref="IAsyncEnumerable{T}"/> that reads one message
-/// per step (nothing is buffered ahead) and turns a lost connection into <see cref="RpcErrorException"/>.
+/// per step (nothing is buffered ahead). A lost connection becomes <see cref="RpcErrorException"/>; what the client
+/// sent wrong becomes an <see cref="RpcException"/> with the status the client receives (see
+/// <see cref="CallDispatcher.ReadFailure"/>), so the handler is told which of the two happened.
 /// It can be enumerated once, as the stream can be read once.
 /// </summary>
 internal sealed class RequestStream<TRequest>(IAsyncStreamReader<TRequest> reader, ServerCallContext call, RpcCounters counters) : IAsyncEnumerable<TRequest>
@@ -82,9 +84,10 @@ internal sealed class RequestStream<TRequest>(IAsyncStreamReader<TRequest> reade
 
                 return false;
             }
-            catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException)
+            catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException
+                or InvalidDataException or RpcException)
             {
-                var mapped = CallDispatcher.StreamFailure(call, exception, "a request was being read");
+                var mapped = CallDispatcher.ReadFailure(call, exception);
                 if (ReferenceEquals(mapped, exception))
                 {
                     throw;

@@ -83,7 +83,7 @@ internal static class ResponseStream
         }
         catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException)
         {
-            var mapped = CallDispatcher.StreamFailure(call, exception, "a response was being written");
+            var mapped = CallDispatcher.WriteFailure(call, exception);
             if (ReferenceEquals(mapped, exception))
             {
                 throw;

@@ -27,6 +27,10 @@ internal sealed class ServerStreamingHandler<TRequest, TResponse>(ServerStreamin
             var responses = handler(input.Request, context) ?? throw NullResponseException.For(context, typeof(IEnumerable<TResponse>), item: false);
             return ResponseStream.WriteAllAsync(responses, input.Writer, context, Counters);
         }
+
+        // A call cancelled after the last response: the client saw CANCELLED. The responses were written with the
+        // call's token, so reading it costs nothing more here.
+        protected override bool Delivered(ServerCallContext call, bool written) => !call.CancellationToken.IsCancellationRequested;
     }
 }
 
@@ -51,5 +55,9 @@ internal sealed class AsyncServerStreamingHandler<TRequest, TResponse>(ServerStr
             var responses = handler(input.Request, context) ?? throw NullResponseException.For(context, typeof(IAsyncEnumerable<TResponse>), item: false);
             return ResponseStream.WriteAllAsync(responses, input.Writer, context, Counters);
         }
+
+        // A call cancelled after the last response: the client saw CANCELLED. The responses were written with the
+        // call's token, so reading it costs nothing more here.
+        protected override bool Delivered(ServerCallContext call, bool written) => !call.CancellationToken.IsCancellationRequested;
     }
 }

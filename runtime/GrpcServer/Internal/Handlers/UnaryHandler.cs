@@ -21,6 +21,8 @@ internal sealed class UnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, TResp
 
         protected override Task<TResponse> Start(TRequest request, Context context) =>
             Task.FromResult(handler(request, context) ?? throw NullResponseException.For(context, typeof(TResponse), item: false));
+
+        protected override bool Delivered(ServerCallContext call, TResponse response) => Dispatcher.FitsSendLimit(response);
     }
 }
 
@@ -41,5 +43,7 @@ internal sealed class AsyncUnaryHandler<TRequest, TResponse>(UnaryRpc<TRequest, 
         // The handler's own task: when it has already completed, the call costs nothing more.
         protected override Task<TResponse> Start(TRequest request, Context context) =>
             handler(request, context) ?? throw NullResponseException.For(context, typeof(Task<TResponse>), item: false);
+
+        protected override bool Delivered(ServerCallContext call, TResponse response) => Dispatcher.FitsSendLimit(response);
     }
 }
