@@ -299,7 +299,7 @@ public sealed class UnaryCallTests
     [Fact]
     public async Task Plain_HTTP_request_of_an_unknown_path_is_404_and_not_reported()
     {
-        await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler("Greeter", "SayHello",
             (HelloRequest request, Context context) => new HelloReply()));
         using var http = new HttpClient { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
