@@ -36,11 +36,8 @@ internal sealed class CallDispatcher(RpcServiceOptions options, ILogger logger, 
                 GrpcServerLog.ClientProtocolError(logger, context.Rpc, protocolError.Status);
                 return protocolError;
             case RpcException rpcException:
+                // A handler's own, or Context.Abort's (AbortException is one): the status the client receives.
                 return rpcException;
-            case AbortException abort:
-                // The details as the message: RpcException(Status) would format one ("Status(StatusCode=...)") that
-                // nobody reads; grpc-dotnet sends the status.
-                return new RpcException(new Status(abort.Code, abort.Details), abort.Details);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 // The client cancelled or the deadline passed: grpc-dotnet has already settled the status.
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
@@ -96,6 +93,19 @@ internal sealed class CallDispatcher(RpcServiceOptions options, ILogger logger, 
     {
         var deadline = call.Deadline;
         return deadline != DateTime.MaxValue && DateTime.UtcNow >= deadline;
+    }
+
+    /// <summary>
+    /// Whether the client of a call with a deadline no longer hears what a handler that has just finished returned: the
+    /// deadline has passed (<see cref="PastDeadline"/>), or the call was cancelled first. The client's own deadline comes
+    /// before this server's (by the time its <c>grpc-timeout</c> header took to arrive), so a client that gives up resets
+    /// the stream, which cancels the call, just before the server's deadline passes. The token of a call with a deadline
+    /// is grpc-dotnet's deadline token, already made; a call without one reads nothing.
+    /// </summary>
+    public static bool DeadlineUnheard(ServerCallContext call)
+    {
+        var deadline = call.Deadline;
+        return deadline != DateTime.MaxValue && (call.CancellationToken.IsCancellationRequested || DateTime.UtcNow >= deadline);
     }
 
     /// <summary>Whether grpc-dotnet will send a response of this size: a larger one ends the call with <c>RESOURCE_EXHAUSTED</c>.</summary>
