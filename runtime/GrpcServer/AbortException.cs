@@ -11,9 +11,11 @@ namespace GrpcServer;
 /// </summary>
 /// <remarks>
 /// The server catches this exception itself; a handler only needs to let it propagate. It is not
-/// reported as a handler failure.
+/// reported as a handler failure. It is an <see cref="RpcException"/> whose <see cref="RpcException.Status"/> is the
+/// status the client receives, so it reaches grpc-dotnet as it is: ending a call costs one throw, as a hand-written
+/// service's <c>throw new RpcException(...)</c> does, and an interceptor or middleware sees the status.
 /// </remarks>
-public sealed class AbortException : Exception
+public sealed class AbortException : RpcException
 {
     /// <summary>Creates the exception for a status code and details.</summary>
     /// <param name="code">The status the client receives; not <see cref="StatusCode.OK"/>.</param>
@@ -21,20 +23,24 @@ public sealed class AbortException : Exception
     /// <paramref name="code"/> (<c>NOT_FOUND</c> for <see cref="StatusCode.NotFound"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is <see cref="StatusCode.OK"/> or not a defined code.</exception>
     public AbortException(StatusCode code, string? details = null)
-        : base(DetailsFor(code, details))
+        : this(StatusFor(code, details))
     {
-        Code = code;
+    }
+
+    private AbortException(Status status)
+        : base(status, status.Detail)
+    {
     }
 
     /// <summary>The status code that ends the call.</summary>
-    public StatusCode Code { get; }
+    public StatusCode Code => StatusCode;
 
     /// <summary>The status message sent to the client.</summary>
     public string Details => Message;
 
-    private static string DetailsFor(StatusCode code, string? details)
+    private static Status StatusFor(StatusCode code, string? details)
     {
         StatusCodeNames.CheckAbortCode(code, nameof(code));
-        return details ?? StatusCodeNames.Get(code);
+        return new Status(code, details ?? StatusCodeNames.Get(code));
     }
 }

@@ -37,6 +37,17 @@ public sealed class StatusCodeTests
     }
 
     [Fact]
+    public void AbortException_is_the_RpcException_of_its_status()
+    {
+        // So that it reaches grpc-dotnet as it is: one throw per aborted call, as hand-written.
+        RpcException abort = new AbortException(StatusCode.NotFound);
+
+        Assert.Equal(StatusCode.NotFound, abort.StatusCode);
+        Assert.Equal("NOT_FOUND", abort.Status.Detail);
+        Assert.Equal("NOT_FOUND", abort.Message);
+    }
+
+    [Fact]
     public void Abort_with_OK_or_an_undefined_code_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new AbortException(StatusCode.OK));

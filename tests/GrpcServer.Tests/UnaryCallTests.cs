@@ -153,6 +153,26 @@ public sealed class UnaryCallTests
         Assert.Equal("not ready", error.Status.Detail);
         Assert.Equal("later", error.Trailers.GetValue("x-retry"));
         Assert.Empty(server.Reported);
+        Assert.Equal(1, Assert.Single(server.Server.GetStatistics(), st => st.Rpc == "/helloworld.Greeter/SayHello").Failed);
+    }
+
+    [Fact]
+    public async Task RpcException_of_an_async_handler_passes_through_and_counts_as_failed()
+    {
+        await using var server = await TestServer.StartAsync(s => s.AddHandler("Greeter", "SayHello",
+            async Task<HelloReply> (HelloRequest request, Context context) =>
+            {
+                await Task.Yield();
+                throw new RpcException(new Status(StatusCode.NotFound, "no " + request.Name));
+            }));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client(server).SayHelloAsync(new HelloRequest { Name = "one" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal("no one", error.Status.Detail);
+        Assert.Empty(server.Reported);
+        var statistics = Assert.Single(server.Server.GetStatistics(), st => st.Rpc == "/helloworld.Greeter/SayHello");
+        Assert.Equal((0, 1), (statistics.Successful, statistics.Failed));
     }
 
     [Fact]
@@ -273,6 +293,19 @@ public sealed class UnaryCallTests
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Equal("Method is unimplemented.", error.Status.Detail);
+        Assert.Empty(server.Reported);
+    }
+
+    [Fact]
+    public async Task Plain_HTTP_request_of_an_unknown_path_is_404_and_not_reported()
+    {
+        await using var server = await TestServer.StartOnSocketAsync(s => s.AddHandler("Greeter", "SayHello",
+            (HelloRequest request, Context context) => new HelloReply()));
+        using var http = new HttpClient { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var response = await http.GetAsync(server.Url + "/no/such/page");
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
         Assert.Empty(server.Reported);
     }
 }

@@ -36,9 +36,8 @@ internal sealed class CallDispatcher(RpcServiceOptions options, ILogger logger, 
                 GrpcServerLog.ClientProtocolError(logger, context.Rpc, protocolError.Status);
                 return protocolError;
             case RpcException rpcException:
+                // A handler's own, or Context.Abort's (AbortException is one): the status the client receives.
                 return rpcException;
-            case AbortException abort:
-                return new RpcException(new Status(abort.Code, abort.Details));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 // The client cancelled or the deadline passed: grpc-dotnet has already settled the status.
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
@@ -55,6 +54,24 @@ internal sealed class CallDispatcher(RpcServiceOptions options, ILogger logger, 
                     : HandlerExceptionDetails;
                 return new RpcException(new Status(StatusCode.Internal, details));
         }
+    }
+
+    /// <summary>
+    /// Whether an exception leaves the call as it is, counted as a failed call: an <see cref="RpcException"/> already
+    /// carries the status the client receives (the same one <see cref="Fail"/> returns). Used in an exception filter,
+    /// so that it reaches grpc-dotnet without being caught and thrown again: every throw is another two-pass walk of
+    /// the stack, the most expensive part of a failed call. A <see cref="ClientProtocolException"/> does not pass:
+    /// <see cref="Fail"/> logs it.
+    /// </summary>
+    public static bool PassesThrough(Exception exception, RpcCounters counters)
+    {
+        if (exception is not RpcException || exception is ClientProtocolException)
+        {
+            return false;
+        }
+
+        counters.Failed();
+        return true;
     }
 
     /// <summary>An RPC of a served service that has no handler: the seed's NotImplementedError, the server author's omission.</summary>
@@ -76,6 +93,19 @@ internal sealed class CallDispatcher(RpcServiceOptions options, ILogger logger, 
     {
         var deadline = call.Deadline;
         return deadline != DateTime.MaxValue && DateTime.UtcNow >= deadline;
+    }
+
+    /// <summary>
+    /// Whether the client of a call with a deadline no longer hears what a handler that has just finished returned: the
+    /// deadline has passed (<see cref="PastDeadline"/>), or the call was cancelled first. The client's own deadline comes
+    /// before this server's (by the time its <c>grpc-timeout</c> header took to arrive), so a client that gives up resets
+    /// the stream, which cancels the call, just before the server's deadline passes. The token of a call with a deadline
+    /// is grpc-dotnet's deadline token, already made; a call without one reads nothing.
+    /// </summary>
+    public static bool DeadlineUnheard(ServerCallContext call)
+    {
+        var deadline = call.Deadline;
+        return deadline != DateTime.MaxValue && (call.CancellationToken.IsCancellationRequested || DateTime.UtcNow >= deadline);
     }
 
     /// <summary>Whether grpc-dotnet will send a response of this size: a larger one ends the call with <c>RESOURCE_EXHAUSTED</c>.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -22,7 +23,12 @@ internal static class UnknownMethodEndpoint
     {
         var served = registry.ServiceNames();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HandlerHosting.LoggerCategory);
-        app.MapFallback("{**path}", http => AnswerAsync(http, served, logger));
+
+        // Middleware that runs after routing, not a fallback route: a catch-all route pattern is a candidate of every
+        // request, so the matcher would capture its value (the path string, a RouteValueDictionary, about 150 B) on
+        // every call before the RPC's own route wins. What routing leaves to it: no endpoint (an unknown path), or
+        // routing's own 405 rejection, which is not a RouteEndpoint (a known method's path with another HTTP method).
+        app.Use(next => http => http.GetEndpoint() is RouteEndpoint ? next(http) : AnswerAsync(http, served, logger));
     }
 
     private static Task AnswerAsync(HttpContext http, IReadOnlySet<string> served, ILogger logger)

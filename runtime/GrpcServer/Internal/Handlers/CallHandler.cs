@@ -39,7 +39,7 @@ internal abstract class CallHandler<TInput, TResult>(CallDispatcher dispatcher, 
         {
             task = Start(input, context);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (!CallDispatcher.PassesThrough(exception, counters))
         {
             throw dispatcher.Fail(context, exception, counters);
         }
@@ -76,11 +76,11 @@ internal abstract class CallHandler<TInput, TResult>(CallDispatcher dispatcher, 
     /// <returns>Whether the call ends OK for the client.</returns>
     protected virtual bool Delivered(ServerCallContext call, TResult result) => true;
 
-    // Counts what the client is told: a handler that returns at or after the deadline has not been heard, whatever
-    // it returned (grpc-dotnet answers DEADLINE_EXCEEDED, and the client's own deadline has passed).
+    // Counts what the client is told: a handler that returns at or after the deadline, or after a client that gave up
+    // at its own (earlier) deadline reset the call, has not been heard, whatever it returned.
     private void Finished(ServerCallContext call, TResult result)
     {
-        if (CallDispatcher.PastDeadline(call) || !Delivered(call, result))
+        if (CallDispatcher.DeadlineUnheard(call) || !Delivered(call, result))
         {
             counters.Failed();
             return;
@@ -100,7 +100,7 @@ internal abstract class CallHandler<TInput, TResult>(CallDispatcher dispatcher, 
                 throw NullResponseException.For(context, typeof(TResult), item: false);
             }
         }
-        catch (Exception exception)
+        catch (Exception exception) when (!CallDispatcher.PassesThrough(exception, counters))
         {
             throw dispatcher.Fail(context, exception, counters);
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using Grpc.Core;
 
@@ -41,12 +42,43 @@ internal static class ResponseStream
         return true;
     }
 
-    public static async Task WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)
+    /// <summary>Writes one response and counts it.</summary>
+    /// <remarks>
+    /// The call's token is not passed to the write: grpc-dotnet registers a cancellable token on every write (and its
+    /// pipe on every flush that waits), and this one needs none: whatever cancels the call (the client's reset, a lost
+    /// connection, the deadline: grpc-dotnet resets the stream first) also fails a pending write. A write that
+    /// completes at once (no flow-control wait: nearly always) costs no state machine, one that waits a pooled one.
+    /// </remarks>
+    public static ValueTask WriteAsync<TResponse>(IServerStreamWriter<TResponse> writer, TResponse response, ServerCallContext call, RpcCounters counters)
         where TResponse : class
+    {
+        Task write;
+        try
+        {
+            write = writer.WriteAsync(response);
+        }
+        catch (Exception exception)
+        {
+            // Mapped where a failed write is (AwaitWriteAsync), whether the writer threw or returned a failed task.
+            write = Task.FromException(exception);
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            counters.Sent();
+            return default;
+        }
+
+        return AwaitWriteAsync(write, call, counters);
+    }
+
+    // Pooled: both callers await each ValueTask once, as pooling requires.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AwaitWriteAsync(Task write, ServerCallContext call, RpcCounters counters)
     {
         try
         {
-            await writer.WriteAsync(response, call.CancellationToken).ConfigureAwait(false);
+            await write.ConfigureAwait(false);
             counters.Sent();
         }
         catch (Exception exception) when (exception is IOException or InvalidOperationException or OperationCanceledException)
