@@ -37,10 +37,47 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
             .Select(Parse)
             .WithTrackingName(TrackingNames.ParsedFiles);
 
-        var resolved = parsed
+        // Resolution, incrementally: each file's names (FileSymbols) and a summary of them (Declarations); a small
+        // project-wide index of the summaries (NameIndex: who declares each name first, where imports lead, generated
+        // names); then each file resolved among the files it sees (FileViews, ResolvedFiles), so an edit re-resolves
+        // the edited file and the files that see it. A file that needs the whole project (a name that does not resolve,
+        // custom options) is resolved again with it (CompletedFiles); the results are combined last (Resolved).
+        var fileSymbols = parsed
+            .Select(static (spec, _) => new FileSymbols(spec))
+            .WithTrackingName(TrackingNames.FileSymbols);
+
+        var names = fileSymbols
+            .Select(static (symbols, _) => symbols.Declarations)
+            .WithTrackingName(TrackingNames.Declarations)
+            .Collect()
+            .Select(static (declarations, _) => ProjectNames.Build(declarations))
+            .WithTrackingName(TrackingNames.NameIndex);
+
+        var index = fileSymbols
+            .Collect()
+            .Select(static (files, _) => new SymbolsIndex(files))
+            .WithTrackingName(TrackingNames.SymbolsIndex);
+
+        var resolvedFiles = fileSymbols
+            .Combine(names)
+            .Combine(index)
+            .Select(static (input, _) => FileView.Create(input.Left.Left, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.FileViews)
+            .Select(ResolveFile)
+            .WithTrackingName(TrackingNames.ResolvedFiles);
+
+        var scope = index
+            .Select(static (files, _) => new ProjectScope(files))
+            .WithTrackingName(TrackingNames.ProjectScope);
+
+        var resolved = resolvedFiles
+            .Combine(scope)
+            .Select(static (input, cancellationToken) => CompleteFile(input.Left, input.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.CompletedFiles)
             .Collect()
             .WithTrackingName(TrackingNames.CollectedFiles)
-            .Select(Resolve)
+            .Combine(names)
+            .Select(Combine)
             .WithTrackingName(TrackingNames.Resolved);
 
         var model = resolved
@@ -109,16 +146,48 @@ public sealed class GrpcServerGenerator : IIncrementalGenerator
         }
     }
 
-    private static ResolutionResult Resolve(ImmutableArray<ProtoFileSpec> files, CancellationToken cancellationToken)
+    private static FileResult ResolveFile(FileView view, CancellationToken cancellationToken)
     {
         try
         {
-            return ProtoResolver.Resolve(files);
+            return FileResolver.Resolve(view);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return Failed(view.File, view.Facts, "resolving names in " + view.File.Spec.ImportPath, exception);
+        }
+    }
+
+    private static FileResult CompleteFile(FileResult result, ProjectScope scope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return FileResolver.Complete(result, scope);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return Failed(result.File, result.Facts, "resolving names across .proto files for " + result.File.Spec.ImportPath, exception);
+        }
+    }
+
+    private static ResolutionResult Combine((ImmutableArray<FileResult> Files, ProjectNames Names) input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ProtoResolver.Combine(input.Files, input.Names);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new ResolutionResult(GenerationModel.Empty, new EquatableArray<DiagnosticInfo>(new[] { InternalError("resolving names across .proto files", exception, null) }));
         }
+    }
+
+    /// <summary>A file whose resolution failed: no services, one internal error; the other files' output is not affected.</summary>
+    private static FileResult Failed(FileSymbols file, FileFacts facts, string activity, Exception exception)
+    {
+        var none = EquatableArray<DiagnosticInfo>.Empty;
+        var error = new EquatableArray<DiagnosticInfo>(new[] { InternalError(activity, exception, file.Spec.Path) });
+        return new FileResult(file, facts, null, new FileDiagnostics(none, none, none, error), NeedsProject: false);
     }
 
     private static void EmitProjectWideSources(SourceProductionContext context, EquatableArray<string> services, bool leftOutServices)

@@ -15,10 +15,34 @@ internal static class TrackingNames
     /// <summary>Each .proto file parsed (one item per file).</summary>
     public const string ParsedFiles = nameof(ParsedFiles);
 
-    /// <summary>All parsed files together.</summary>
+    /// <summary>Each file's declared names, by full name.</summary>
+    public const string FileSymbols = nameof(FileSymbols);
+
+    /// <summary>Each file's summary for the name index: paths, imports, declared names, services (no locations).</summary>
+    public const string Declarations = nameof(Declarations);
+
+    /// <summary>The project-wide name index: who declares each name first, where imports lead, the generated names.</summary>
+    public const string NameIndex = nameof(NameIndex);
+
+    /// <summary>Every file's names, by file.</summary>
+    public const string SymbolsIndex = nameof(SymbolsIndex);
+
+    /// <summary>Each file with what its resolution reads: its facts and the files it sees.</summary>
+    public const string FileViews = nameof(FileViews);
+
+    /// <summary>Each file resolved among the files it sees.</summary>
+    public const string ResolvedFiles = nameof(ResolvedFiles);
+
+    /// <summary>The whole project's symbols and imports, made only for a file that needs them.</summary>
+    public const string ProjectScope = nameof(ProjectScope);
+
+    /// <summary>Each file resolved, with the whole project where it needed it.</summary>
+    public const string CompletedFiles = nameof(CompletedFiles);
+
+    /// <summary>All files' results together.</summary>
     public const string CollectedFiles = nameof(CollectedFiles);
 
-    /// <summary>Names resolved across files.</summary>
+    /// <summary>The files' results combined: the model and the diagnostics in project order.</summary>
     public const string Resolved = nameof(Resolved);
 
     /// <summary>The model to emit (no locations).</summary>

@@ -96,6 +96,96 @@ public sealed class CachingTests
         Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(files, o => ((ServiceFileModel)o.Value).HintName == "greet.proto.g.cs").Reason);
     }
 
+    /// <summary>The import path of a per-file step's output (the steps between parsing and resolution).</summary>
+    private static string ImportPathOf(object value) => value switch
+    {
+        ProtoFileSpec spec => spec.ImportPath,
+        GrpcServer.Generators.Resolution.FileSymbols symbols => symbols.Spec.ImportPath,
+        GrpcServer.Generators.Resolution.FileResult result => result.File.Spec.ImportPath,
+        _ => throw new InvalidOperationException("Not a per-file output: " + value.GetType().Name),
+    };
+
+    /// <summary>Asserts that a per-file step ran again for <paramref name="rerun"/> only and reused every other file's output.</summary>
+    private static void AssertRanFor(GeneratorDriver driver, string stepName, params string[] rerun)
+    {
+        var outputs = Outputs(driver, stepName);
+        Assert.Equal(Files.Length, outputs.Count);
+        foreach (var (value, reason) in outputs)
+        {
+            var file = ImportPathOf(value);
+            if (rerun.Contains(file))
+            {
+                // Ran again: Modified, or Unchanged when the result is equal (an importer of the edited file).
+                Assert.True(reason is IncrementalStepRunReason.Modified or IncrementalStepRunReason.Unchanged, $"{stepName} did not run again for {file} ({reason}).");
+            }
+            else
+            {
+                Assert.True(reason is IncrementalStepRunReason.Cached, $"{stepName} ran again for {file} ({reason}), which the edit does not touch.");
+            }
+        }
+    }
+
+    private static void AssertNotModified(GeneratorDriver driver, string stepName) =>
+        Assert.All(Outputs(driver, stepName), o => Assert.True(
+            o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+            $"{stepName} changed ({o.Reason}), so a project-wide step ran again."));
+
+    private static GeneratorDriver Edit(GeneratorDriver driver, CSharpCompilation compilation, IReadOnlyList<AdditionalText> texts, string file, string find, string replace)
+    {
+        var old = Find(texts, file);
+        var original = Proto(file).Text;
+        Assert.Contains(find, original, StringComparison.Ordinal);
+        var text = original.Replace(find, replace, StringComparison.Ordinal);
+        return driver.ReplaceAdditionalText(old, new InMemoryAdditionalText(old.Path, text)).RunGenerators(compilation);
+    }
+
+    [Fact]
+    public void Renaming_an_rpc_resolves_and_emits_that_file_alone_and_not_the_project_wide_sources()
+    {
+        var (driver, compilation, texts) = FirstRun();
+
+        driver = Edit(driver, compilation, texts, "route_guide.proto", "rpc GetFeature(Point)", "rpc GetFeatureAt(Point)");
+
+        AssertRanFor(driver, TrackingNames.FileSymbols, "route_guide.proto");
+        AssertRanFor(driver, TrackingNames.ResolvedFiles, "route_guide.proto");
+        Assert.All(Outputs(driver, TrackingNames.CompletedFiles).Where(o => ImportPathOf(o.Value) != "route_guide.proto"), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
+        var files = Outputs(driver, TrackingNames.ServiceFiles);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(files, o => ((ServiceFileModel)o.Value).HintName == "route_guide.proto.g.cs").Reason);
+        Assert.All(files.Where(o => ((ServiceFileModel)o.Value).HintName != "route_guide.proto.g.cs"), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
+
+        // The catalogue and the AddHandler overloads depend on the service index alone.
+        AssertNotModified(driver, TrackingNames.ServiceIndex);
+    }
+
+    [Fact]
+    public void Adding_a_field_leaves_the_name_index_and_the_project_wide_sources_alone()
+    {
+        var (driver, compilation, texts) = FirstRun();
+
+        driver = Edit(driver, compilation, texts, "route_guide.proto", "int32 longitude = 2;", "int32 longitude = 2;\n  int32 altitude = 3;");
+
+        AssertRanFor(driver, TrackingNames.FileSymbols, "route_guide.proto");
+        AssertRanFor(driver, TrackingNames.ResolvedFiles, "route_guide.proto");
+
+        // A field declares no name the index holds: the summary is equal, so the index is not built again.
+        AssertNotModified(driver, TrackingNames.Declarations);
+        Assert.All(Outputs(driver, TrackingNames.NameIndex), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        AssertNotModified(driver, TrackingNames.ServiceIndex);
+        Assert.All(Outputs(driver, TrackingNames.ServiceFiles), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
+    }
+
+    [Fact]
+    public void Editing_an_imported_file_resolves_it_and_its_importers_only()
+    {
+        var (driver, compilation, texts) = FirstRun();
+
+        driver = Edit(driver, compilation, texts, "shop/common.proto", "message Money {", "message Money {\n  string note = 99;");
+
+        AssertRanFor(driver, TrackingNames.FileSymbols, "shop/common.proto");
+        AssertRanFor(driver, TrackingNames.ResolvedFiles, "shop/common.proto", "shop/orders.proto");
+        AssertNotModified(driver, TrackingNames.ServiceIndex);
+    }
+
     [Fact]
     public void Moving_text_in_a_proto_changes_diagnostics_only_not_generated_source()
     {

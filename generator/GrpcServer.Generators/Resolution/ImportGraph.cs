@@ -53,11 +53,15 @@ internal sealed class ImportGraph
     /// <summary>The file itself, its imports, and whatever those re-export by <c>import public</c> (transitively).</summary>
     public HashSet<ProtoFileSpec> Visible(ProtoFileSpec file)
     {
-        if (_visible.TryGetValue(file, out var cached))
+        // Cached per file; the graph may be shared by generator runs on two threads (an IDE's).
+        lock (_visible)
         {
-            return cached;
+            return _visible.TryGetValue(file, out var cached) ? cached : _visible[file] = Expand(file);
         }
+    }
 
+    private HashSet<ProtoFileSpec> Expand(ProtoFileSpec file)
+    {
         var visible = new HashSet<ProtoFileSpec>(ReferenceComparer<ProtoFileSpec>.Instance) { file };
         var pending = new Stack<ProtoFileSpec>();
         foreach (var (import, target) in _resolved[file])
@@ -70,7 +74,6 @@ internal sealed class ImportGraph
         }
 
         ExpandPublic(visible, pending);
-        _visible[file] = visible;
         return visible;
     }
 

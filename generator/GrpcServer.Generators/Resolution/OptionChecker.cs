@@ -11,9 +11,10 @@ namespace GrpcServer.Generators.Resolution;
 /// </summary>
 internal sealed class OptionChecker
 {
-    private readonly ResolutionContext _context;
+    private readonly ProjectResolutionContext _context;
 
-    public OptionChecker(ResolutionContext context) => _context = context;
+    // The whole project: an option's extension may be declared, and its type looked up, beyond the files this one sees.
+    public OptionChecker(ProjectResolutionContext context) => _context = context;
 
     public void Check(ProtoFileSpec file)
     {

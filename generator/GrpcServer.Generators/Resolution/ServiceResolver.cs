@@ -20,43 +20,53 @@ internal sealed class ServiceResolver
 
     private readonly ResolutionContext _context;
 
-    /// <summary>The descriptor classes generated so far, with the service each belongs to.</summary>
-    private readonly Dictionary<string, string> _descriptorClasses = new(StringComparer.Ordinal);
-
     public ServiceResolver(ResolutionContext context) => _context = context;
 
-    public List<ServiceModel> Resolve(ProtoFileSpec file)
+    /// <summary>
+    /// The services of <paramref name="file"/> whose descriptor classes can be generated; the others (named like a class
+    /// generated before, or like a message or enum, as <see cref="ProjectNames"/> decided) are reported.
+    /// </summary>
+    public List<ServiceModel> Resolve(ProtoFileSpec file, EquatableArray<ServiceClash> clashes)
     {
-        var services = new List<ServiceModel>();
-        foreach (var service in file.Services)
+        var services = new List<ServiceModel>(file.Services.Count);
+        for (var i = 0; i < file.Services.Count; i++)
         {
-            var model = Resolve(file, service);
-            if (model is not null)
+            var service = file.Services[i];
+            if (FindClash(clashes, i) is { } clash)
             {
-                services.Add(model);
+                var arguments = new string[clash.Arguments.Count];
+                for (var a = 0; a < arguments.Length; a++)
+                {
+                    arguments[a] = clash.Arguments[a];
+                }
+
+                _context.Diagnostics.Add(DiagnosticInfo.Create(clash.DescriptorKey, file.Path, service.NameSpan, arguments));
+                continue;
             }
+
+            services.Add(Resolve(file, service));
         }
 
         return services;
     }
 
-    private ServiceModel? Resolve(ProtoFileSpec file, ServiceSpec service)
+    private static ServiceClash? FindClash(EquatableArray<ServiceClash> clashes, int service)
+    {
+        foreach (var clash in clashes)
+        {
+            if (clash.Service == service)
+            {
+                return clash;
+            }
+        }
+
+        return null;
+    }
+
+    private ServiceModel Resolve(ProtoFileSpec file, ServiceSpec service)
     {
         var className = CSharpNaming.GetDescriptorClassName(service.Name);
         var qualifiedClassName = CSharpNaming.Qualify(file.CSharpNamespace, className);
-        if (_descriptorClasses.TryGetValue(qualifiedClassName, out var owner))
-        {
-            _context.Report(DiagnosticDescriptors.GeneratedNameClash, file, service.NameSpan, qualifiedClassName, service.FullName, owner);
-            return null;
-        }
-
-        if (_context.Symbols.FindByCSharpName(qualifiedClassName) is { } symbol)
-        {
-            _context.Report(DiagnosticDescriptors.GeneratedNameClashWithType, file, service.NameSpan, qualifiedClassName, service.FullName, Symbol.Describe(symbol.Kind), symbol.FullName, symbol.File.ImportPath);
-            return null;
-        }
-
-        _descriptorClasses.Add(qualifiedClassName, service.FullName);
         var rpcs = new List<RpcModel>();
         foreach (var rpc in service.Rpcs)
         {

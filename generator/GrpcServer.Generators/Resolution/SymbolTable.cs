@@ -22,13 +22,15 @@ internal enum SymbolKind
 /// <summary>A declared name and the file that declares it.</summary>
 internal sealed class Symbol
 {
-    public Symbol(SymbolKind kind, string fullName, ProtoFileSpec file, TypeSpec? type = null, ExtensionSpec? extension = null)
+    public Symbol(SymbolKind kind, string fullName, ProtoFileSpec file, TypeSpec? type = null, ExtensionSpec? extension = null, SourceSpan? span = null, int ordinal = 0)
     {
         Kind = kind;
         FullName = fullName;
         File = file;
         Type = type;
         Extension = extension;
+        Span = span;
+        Ordinal = ordinal;
     }
 
     public SymbolKind Kind { get; }
@@ -42,6 +44,18 @@ internal sealed class Symbol
 
     /// <summary>For an extension, its spec.</summary>
     public ExtensionSpec? Extension { get; }
+
+    /// <summary>
+    /// Where a message, enum, service or rpc is declared (a name declared twice across files is reported there);
+    /// <c>null</c> for packages, enum values, map entries and extensions, which are never reported as declared twice.
+    /// </summary>
+    public SourceSpan? Span { get; }
+
+    /// <summary>Its position among the names its file declares (<see cref="SymbolTable.Declared"/>).</summary>
+    public int Ordinal { get; }
+
+    /// <summary>The next symbol of the same full name in the same file (<see cref="FileSymbols"/>), if any.</summary>
+    internal Symbol? NextInFile { get; set; }
 
     /// <summary>The C# class protoc generates for a message or enum, or <c>""</c>.</summary>
     public string CSharpName => Type?.CSharpName ?? string.Empty;
@@ -182,40 +196,55 @@ internal sealed class SymbolTable
         }
     }
 
-    private void Declare(ProtoFileSpec file)
+    /// <summary>
+    /// Every name a file declares, in the order protoc declares them across files: the package's scopes, the messages
+    /// and enums, each service followed by its rpcs, the enum values, the map entries and the extensions.
+    /// </summary>
+    public static List<Symbol> Declared(ProtoFileSpec file)
     {
+        var symbols = new List<Symbol>(file.Types.Count + file.EnumValues.Count + file.MapEntries.Count + file.Extensions.Count + 8);
         foreach (var part in Model.CSharpNaming.PackagePrefixes(file.Package))
         {
-            Add(new Symbol(SymbolKind.Package, part, file), null);
+            symbols.Add(new Symbol(SymbolKind.Package, part, file, ordinal: symbols.Count));
         }
 
         foreach (var type in file.Types)
         {
-            Add(new Symbol(type.Kind == ProtoTypeKind.Enum ? SymbolKind.Enum : SymbolKind.Message, type.FullName, file, type), type.Span);
+            symbols.Add(new Symbol(type.Kind == ProtoTypeKind.Enum ? SymbolKind.Enum : SymbolKind.Message, type.FullName, file, type, span: type.Span, ordinal: symbols.Count));
         }
 
         foreach (var service in file.Services)
         {
-            Add(new Symbol(SymbolKind.Service, service.FullName, file), service.NameSpan);
+            symbols.Add(new Symbol(SymbolKind.Service, service.FullName, file, span: service.NameSpan, ordinal: symbols.Count));
             foreach (var rpc in service.Rpcs)
             {
-                Add(new Symbol(SymbolKind.Rpc, service.FullName + "." + rpc.Name, file), rpc.NameSpan);
+                symbols.Add(new Symbol(SymbolKind.Rpc, service.FullName + "." + rpc.Name, file, span: rpc.NameSpan, ordinal: symbols.Count));
             }
         }
 
         foreach (var value in file.EnumValues)
         {
-            Add(new Symbol(SymbolKind.EnumValue, value, file), null);
+            symbols.Add(new Symbol(SymbolKind.EnumValue, value, file, ordinal: symbols.Count));
         }
 
         foreach (var entry in file.MapEntries)
         {
-            Add(new Symbol(SymbolKind.MapEntry, entry, file), null);
+            symbols.Add(new Symbol(SymbolKind.MapEntry, entry, file, ordinal: symbols.Count));
         }
 
         foreach (var extension in file.Extensions)
         {
-            Add(new Symbol(SymbolKind.Extension, extension.FullName, file, extension: extension), null);
+            symbols.Add(new Symbol(SymbolKind.Extension, extension.FullName, file, extension: extension, ordinal: symbols.Count));
+        }
+
+        return symbols;
+    }
+
+    private void Declare(ProtoFileSpec file)
+    {
+        foreach (var symbol in Declared(file))
+        {
+            Add(symbol, symbol.Span);
         }
     }
 

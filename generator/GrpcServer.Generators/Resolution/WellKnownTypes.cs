@@ -18,6 +18,23 @@ internal static class WellKnownTypes
     /// <summary>The built-in files by import path.</summary>
     public static IReadOnlyDictionary<string, ProtoFileSpec> Files { get; } = Create();
 
+    /// <summary>The built-in files' names, by import path (made once: the files never change).</summary>
+    public static IReadOnlyDictionary<string, FileSymbols> Symbols { get; } = CreateSymbols();
+
+    /// <summary>Whether <paramref name="file"/> is one of the built-in files (not a project file of the same import path).</summary>
+    public static bool IsBuiltIn(ProtoFileSpec file) => Files.TryGetValue(file.ImportPath, out var builtIn) && ReferenceEquals(builtIn, file);
+
+    private static Dictionary<string, FileSymbols> CreateSymbols()
+    {
+        var symbols = new Dictionary<string, FileSymbols>(System.StringComparer.Ordinal);
+        foreach (var file in Files.Values)
+        {
+            symbols.Add(file.ImportPath, new FileSymbols(file));
+        }
+
+        return symbols;
+    }
+
     /// <summary>The values of the built-in enums that options and defaults name (the others are not needed to check a file).</summary>
     private static EquatableArray<string> EnumValuesOf(string fullName) => fullName switch
     {
